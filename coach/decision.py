@@ -1,0 +1,77 @@
+"""The weekly decision (COACHING.md §5): progress, hold, deload, recovery or repeat.
+
+`weekly_decision` is the table in COACHING.md as code. It reads a `WeekReview`, the facts
+of the week that just ended already turned into plain-language findings, so every reason
+a runner reads names the numbers behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from coach.model import Action
+
+RECOVERY_AFTER_BUILD_WEEKS = 3  # 3:1 — the 4th week of continuous building is lighter
+MISSED_TO_REPEAT = 2
+
+
+def day_label(day: date) -> str:
+    """'Wed 4 Nov': short, unambiguous within a plan."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+@dataclass(frozen=True, slots=True)
+class WeekReview:
+    """What the week that ended says. Each finding is a sentence quoting its numbers."""
+
+    flags: tuple[str, ...] = ()  # fatigue warnings
+    supporting: tuple[str, ...] = ()  # ACWR, monotony: weak alone, counted only beside a flag
+    rhr_flag: bool = False
+    rpe_drift: bool = False
+    quality_done: str | None = None  # done at or under target
+    quality_one_over: str | None = None
+    quality_missing: str | None = None  # planned, but neither logged nor skipped
+    missed_for_life: tuple[date, ...] = ()
+    busy: str | None = None
+    deload_requested: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyDecision:
+    action: Action
+    reasons: tuple[str, ...]
+    simplified: bool = False  # a busy week: hold, but with a shorter hard session
+    extra: tuple[str, ...] = field(default=())
+
+
+def weekly_decision(review: WeekReview, build_streak: int) -> WeeklyDecision:
+    """Decide next week from the week that ended and how many build weeks came in a row."""
+    flags = list(review.flags)
+    if flags:
+        flags += review.supporting
+    if review.deload_requested is not None:
+        asked = f"You asked for a deload on {day_label(review.deload_requested)}."
+        return WeeklyDecision("deload", (asked, *flags))
+    if len(flags) >= 2 or (review.rhr_flag and review.rpe_drift):
+        return WeeklyDecision("deload", ("Fatigue is adding up:", *flags))
+    if len(review.missed_for_life) >= MISSED_TO_REPEAT:
+        days = ", ".join(day_label(d) for d in review.missed_for_life)
+        why = (
+            f"{len(review.missed_for_life)} sessions missed ({days}): we repeat the week, "
+            "nothing is made up."
+        )
+        return WeeklyDecision("repeat", (why,))
+    if build_streak >= RECOVERY_AFTER_BUILD_WEEKS:
+        why = f"{build_streak} weeks of building in a row: a lighter week lets them sink in."
+        return WeeklyDecision("recovery", (why, *flags))
+    if review.busy is not None and not flags:
+        return WeeklyDecision("hold", (review.busy,), simplified=True)
+    if flags:
+        return WeeklyDecision("hold", ("One warning sign, so we hold:", *flags))
+    if review.quality_one_over is not None:
+        return WeeklyDecision("hold", (review.quality_one_over,))
+    if review.quality_missing is not None:
+        return WeeklyDecision("hold", (review.quality_missing,))
+    done = review.quality_done or "The week went to plan."
+    return WeeklyDecision("progress", (done, "No warning signs."))

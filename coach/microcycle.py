@@ -1,0 +1,266 @@
+"""The weekly microcycle (COACHING.md §6): which session goes on which day, and how long.
+
+A week is built from a handful of choices made by the replay (the main set of the quality
+day, an optional extra hard session, terrain, the week's minutes) and the runner's days.
+The minutes of the sessions add up to the week's target whenever the days allow it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from coach.history import Profile
+from coach.ladder import MainSet, main_set_minutes
+from coach.model import Session
+from coach.paces import TrainingPaces
+
+WARM_UP_MIN, COOL_DOWN_MIN = 15, 10
+SHORT_WARM_UP_MIN, SHORT_COOL_DOWN_MIN = 10, 5
+TECHNIQUE_MIN = 30
+MIN_EASY_MIN = 20
+MAX_EASY_MIN = 90
+LONG_RUN_SHARE = 0.28  # capped at ~30 % of the week
+STRIDES_PER_WEEK = 2
+STRIDES_COUNT = 5
+RACE_WARM_UP_MIN = 15
+
+PacesOn = Callable[[date], TrainingPaces | None]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekRecipe:
+    """Everything the replay decided about a week that shapes its sessions."""
+
+    start: date
+    target_min: int
+    main: MainSet | None  # the quality-day session; None for an all-easy week
+    extra: MainSet | None = None
+    terrain: bool = False
+    race_day: date | None = None
+    race_distance_m: float | None = None
+    race_time_s: float | None = None
+
+
+def cyclic_gap(a: int, b: int) -> int:
+    """Days between two weekdays, going around the week either way."""
+    d = abs(a - b) % 7
+    return min(d, 7 - d)
+
+
+def _rest(day: date, note: str = "") -> Session:
+    return Session(
+        date=day,
+        type="rest",
+        title="Rest or active recovery",
+        planned_min=0,
+        target_rpe=None,
+        note=note,
+    )
+
+
+def _hard_minutes(main: MainSet, paces: TrainingPaces | None, short: bool) -> int:
+    if main.type == "technique":
+        return TECHNIQUE_MIN
+    warm, cool = (SHORT_WARM_UP_MIN, SHORT_COOL_DOWN_MIN) if short else (WARM_UP_MIN, COOL_DOWN_MIN)
+    fallback = 330.0 if paces is None else paces.five_k * 1.05
+    return round(warm + main_set_minutes(main, fallback) + cool)
+
+
+def _from_main(day: date, main: MainSet, minutes: int, paces: TrainingPaces | None) -> Session:
+    strides = STRIDES_COUNT + 1 if main.type == "technique" else 0
+    return Session(
+        date=day,
+        type=main.type,
+        title=main.title,
+        planned_min=minutes,
+        target_rpe=main.target_rpe,
+        reps=main.reps,
+        paces=paces,
+        strides=strides,
+    )
+
+
+def _rest_day_for_daily_runner(profile: Profile) -> int:
+    """Someone who runs every day still gets one active-recovery day: after the long run."""
+    after_long = (profile.long_run_day + 1) % 7
+    return after_long if after_long != profile.quality_day else (profile.quality_day - 1) % 7
+
+
+def _extra_day(profile: Profile, easy_days: list[int]) -> int | None:
+    """An easy day at least 48 h from the quality day (around the week too), not the long run."""
+    candidates = [d for d in easy_days if cyclic_gap(d, profile.quality_day) >= 2]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda d: (cyclic_gap(d, profile.quality_day), -d))
+
+
+def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple[Session, ...]:
+    """Seven sessions, Monday first; rest days included."""
+    start = recipe.start
+    run_days = set(profile.run_days)
+    if len(run_days) == 7:
+        run_days.discard(_rest_day_for_daily_runner(profile))
+    race_wd = None if recipe.race_day is None else (recipe.race_day - start).days
+
+    hard: dict[int, MainSet] = {}
+    if race_wd is None:
+        if recipe.main is not None and profile.quality_day in run_days:
+            hard[profile.quality_day] = recipe.main
+    elif recipe.main is not None and profile.quality_day <= race_wd - 3:
+        hard[profile.quality_day] = recipe.main  # the sharpener, two clear days before the race
+
+    long_day = profile.long_run_day
+    if race_wd is not None and long_day <= race_wd + 1:
+        long_day = -1  # no long run in the days before a race or the day after it
+    easy_days = [
+        d
+        for d in sorted(run_days)
+        if d not in hard
+        and d != long_day
+        and d != race_wd
+        and not (race_wd is not None and d == race_wd + 1)
+    ]
+    if recipe.extra is not None and race_wd is None:
+        extra_wd = _extra_day(profile, [d for d in easy_days if d != long_day])
+        if extra_wd is not None:
+            hard[extra_wd] = recipe.extra
+            easy_days.remove(extra_wd)
+
+    sessions: dict[int, Session] = {}
+    hard_total = 0
+    fixed_total = 0
+    if race_wd is not None and 0 <= race_wd < 7:
+        race_min = RACE_WARM_UP_MIN + round((recipe.race_time_s or 3600) / 60) + 5
+        distance = recipe.race_distance_m or 0
+        sessions[race_wd] = Session(
+            date=recipe.race_day or start,
+            type="race",
+            title=f"Race: {distance / 1000:g} km",
+            planned_min=race_min,
+            target_rpe=9,
+            paces=paces_on(recipe.race_day or start),
+        )
+        fixed_total += race_min
+        if race_wd + 1 < 7 and race_wd + 1 in run_days:
+            day = start + timedelta(days=race_wd + 1)
+            sessions[race_wd + 1] = _rest(
+                day, "The day after the race: rest, walk or an easy spin."
+            )
+
+    short = False
+    for _ in range(2):
+        hard_total = sum(
+            _hard_minutes(m, paces_on(start + timedelta(days=d)), short) for d, m in hard.items()
+        )
+        if hard_total <= 0.5 * recipe.target_min:
+            break
+        short = True
+    for wd, main in hard.items():
+        day = start + timedelta(days=wd)
+        paces = paces_on(day)
+        sessions[wd] = _from_main(day, main, _hard_minutes(main, paces, short), paces)
+
+    remaining = recipe.target_min - hard_total - fixed_total
+    has_long = long_day in run_days and long_day not in sessions
+    long_min = round(recipe.target_min * LONG_RUN_SHARE) if has_long else 0
+    # Too few minutes for every easy day: rest the day before the quality session first.
+    easy = sorted(easy_days, key=lambda d: (d != (profile.quality_day - 1) % 7, d))
+    dropped: list[int] = []
+    while easy and (remaining - long_min) / len(easy) < MIN_EASY_MIN:
+        dropped.append(easy.pop(0))
+    if not easy:
+        long_min = max(remaining, 0) if has_long else 0
+    elif (remaining - long_min) / len(easy) > MAX_EASY_MIN:
+        long_min = remaining - MAX_EASY_MIN * len(easy)
+    easy_total = max(remaining - long_min, 0)
+    easy.sort()
+    for i, wd in enumerate(easy):
+        day = start + timedelta(days=wd)
+        minutes = easy_total // len(easy) + (1 if i < easy_total % len(easy) else 0)
+        sessions[wd] = Session(
+            date=day,
+            type="easy",
+            title="Easy run",
+            planned_min=minutes,
+            target_rpe=3,
+            paces=paces_on(day),
+        )
+    for wd in dropped:
+        sessions[wd] = _rest(start + timedelta(days=wd), "An extra rest day this lighter week.")
+    if has_long and long_min > 0:
+        day = start + timedelta(days=long_day)
+        sessions[long_day] = Session(
+            date=day,
+            type="long",
+            title="Long steady run",
+            planned_min=long_min,
+            target_rpe=4,
+            paces=paces_on(day),
+        )
+
+    week = [sessions.get(wd) or _rest(start + timedelta(days=wd)) for wd in range(7)]
+    week = _add_terrain(week, recipe.terrain)
+    return tuple(_add_strides(week, profile.quality_day))
+
+
+def _add_terrain(week: list[Session], terrain: bool) -> list[Session]:
+    """From step 5, one easy run every other week goes over gentle hills or soft ground."""
+    if not terrain:
+        return week
+    for i, s in enumerate(week):
+        if s.type == "easy":
+            week[i] = replace(
+                s, type="hills", title="Easy run on rolling or soft ground", target_rpe=4
+            )
+            break
+    return week
+
+
+def _add_strides(week: list[Session], quality_day: int) -> list[Session]:
+    """Strides on up to two easy runs, never the day before a hard session."""
+    added = 0
+    for i, s in enumerate(week):
+        if added == STRIDES_PER_WEEK:
+            break
+        next_is_hard = week[(i + 1) % 7].hard or (i + 1) % 7 == quality_day
+        if s.type == "easy" and not next_is_hard:
+            week[i] = replace(
+                s,
+                type="strides",
+                title="Easy run with strides",
+                strides=STRIDES_COUNT,
+                target_rpe=4,
+            )
+            added += 1
+    return week
+
+
+def easy_instead(session: Session, note: str) -> Session:
+    """A hard session turned into an easy run of similar length (readiness, spacing)."""
+    return replace(
+        session,
+        type="easy",
+        title="Easy run",
+        target_rpe=3,
+        reps=(),
+        strides=0,
+        planned_min=max(MIN_EASY_MIN, round(session.planned_min * 0.8)),
+        note=note,
+    )
+
+
+def rest_instead(session: Session, note: str) -> Session:
+    return replace(_rest(session.date, note), paces=session.paces)
+
+
+def lighter(session: Session, technique: MainSet, note: str) -> Session:
+    """A session after a mid-week deload request: hard becomes technique, easy runs shorten."""
+    if session.type == "rest":
+        return session
+    if session.hard:
+        return replace(_from_main(session.date, technique, TECHNIQUE_MIN, session.paces), note=note)
+    return replace(
+        session, planned_min=max(MIN_EASY_MIN, round(session.planned_min * 0.65)), note=note
+    )

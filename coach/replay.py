@@ -1,0 +1,769 @@
+"""The replay: `plan(history, today)` rebuilds every week from the start date.
+
+Each week is decided from the week before it (or, for weeks that have not happened yet,
+as if everything goes to plan), then built, then adjusted for what happened inside it:
+pauses, a deload request, a morning when resting HR said "not today". Only events dated
+on or before `today` are read, so the future never rewrites the past.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from coach import ladder
+from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
+from coach.history import (
+    Cross,
+    DeloadRequest,
+    Goal,
+    GoalSet,
+    History,
+    Pause,
+    Profile,
+    RestingHR,
+    Resume,
+    Run,
+    Skipped,
+    TimeTrial,
+    Wellness,
+)
+from coach.load import ACWR_WARNING, MONOTONY_WARNING, acute_chronic_ratio, monotony, strain
+from coach.microcycle import WeekRecipe, build_week, easy_instead, lighter, rest_instead
+from coach.model import Action, Decision, Metrics, Plan, Session, Week, WeekKind
+from coach.paces import TrainingPaces, format_duration, predict_race_s, training_paces
+from coach.paces import vdot_from_race as _vdot_from_race
+from coach.readiness import (
+    SLEEP_TARGET_H,
+    WEEKLY_MIN_READINGS,
+    RhrBaseline,
+    declining_performance,
+    rhr_baseline,
+    rhr_recent_flag,
+    rhr_single_morning_flag,
+    rhr_threshold,
+    two_days_running,
+)
+
+DEFAULT_WEEKS_AHEAD = 4
+VOLUME_CAP = 1.3  # the return to speed is not a mileage build: at most +30 % on the start
+PROGRESS_GAIN = 1.10
+DELOAD_SHARE, DELOAD_MAX_OF_PREVIOUS = 0.65, 0.70
+RECOVERY_SHARE = 0.75
+BUSY_SHARE = 0.8
+TAPER_SHARE = 0.6
+RACE_WEEK_SHARE = 0.45
+RESUME_SHARE = 0.8
+LONG_BREAK_DAYS = 7
+PAUSED_WEEK_DAYS = 4
+TRIAL_EVERY_BLEND_WEEKS = 6
+MISSING_RPE = 4  # a run logged without RPE (a watch file) counts as easy until told
+
+
+def _floor5(minutes: float) -> int:
+    return int(minutes // 5 * 5)
+
+
+# --- the facts, indexed once -----------------------------------------------------------
+
+
+@dataclass
+class _Facts:
+    """The history's events dated on or before today, indexed for the replay."""
+
+    runs: dict[date, Run] = field(default_factory=dict)
+    rhr: list[tuple[date, int]] = field(default_factory=list)
+    rhr_dates: list[date] = field(default_factory=list)
+    wellness: dict[date, list[Wellness]] = field(default_factory=lambda: defaultdict(list))
+    skipped: dict[date, Skipped] = field(default_factory=dict)
+    loads: dict[date, float] = field(default_factory=lambda: defaultdict(float))
+    fitness: list[tuple[date, float]] = field(default_factory=list)  # (date, vdot), by date
+    deloads: list[date] = field(default_factory=list)
+    pauses: list[tuple[date, date, str]] = field(default_factory=list)  # inclusive ranges
+    goal: Goal | None = None
+    first_day: date | None = None
+
+    @classmethod
+    def read(cls, history: History, today: date) -> _Facts:
+        f = cls(goal=history.profile.goal)
+        fit = history.profile.fitness
+        if fit is not None:
+            f.fitness.append((fit.date, _vdot_from_race(fit.distance_m, fit.time_s)))
+        open_pauses: list[Pause] = []
+        resumes: list[date] = []
+        rhr_by_day: dict[date, int] = {}
+        events = sorted((e for e in history.events if e.date <= today), key=lambda e: e.date)
+        for e in events:
+            if f.first_day is None:
+                f.first_day = e.date
+            if isinstance(e, Run):
+                f.runs[e.date] = _merge_runs(f.runs.get(e.date), e)
+                f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
+            elif isinstance(e, RestingHR):
+                rhr_by_day[e.date] = e.bpm  # the latest reading of a morning wins
+            elif isinstance(e, Wellness):
+                f.wellness[e.date].append(e)
+            elif isinstance(e, Skipped):
+                f.skipped[e.date] = e
+            elif isinstance(e, Cross):
+                f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
+            elif isinstance(e, TimeTrial):
+                f.fitness.append((e.date, _vdot_from_race(e.distance_m, e.time_s)))
+            elif isinstance(e, DeloadRequest):
+                f.deloads.append(e.date)
+            elif isinstance(e, Pause):
+                open_pauses.append(e)
+            elif isinstance(e, Resume):
+                resumes.append(e.date)
+            elif isinstance(e, GoalSet):
+                f.goal = Goal(distance_m=e.distance_m, date=e.date_of_race)
+        f.rhr = sorted(rhr_by_day.items())
+        f.rhr_dates = [d for d, _ in f.rhr]
+        f.fitness.sort(key=lambda item: item[0])
+        for p in open_pauses:
+            ends = [r for r in resumes if r > p.date]
+            end = p.until or date.max
+            if ends and ends[0] - timedelta(days=1) < end:
+                end = ends[0] - timedelta(days=1)
+            f.pauses.append((p.date, end, p.reason))
+        return f
+
+    def vdot_on(self, day: date) -> float | None:
+        vdot = None
+        for when, value in self.fitness:
+            if when > day:
+                break
+            vdot = value
+        return vdot
+
+    def paces_on(self, day: date) -> TrainingPaces | None:
+        vdot = self.vdot_on(day)
+        return None if vdot is None else training_paces(round(vdot, 1))
+
+    def pause_on(self, day: date) -> str | None:
+        for start, end, reason in self.pauses:
+            if start <= day <= end:
+                return reason
+        return None
+
+    def rhr_between(self, first: date, last: date) -> list[int]:
+        lo = bisect.bisect_left(self.rhr_dates, first)
+        hi = bisect.bisect_right(self.rhr_dates, last)
+        return [bpm for _, bpm in self.rhr[lo:hi]]
+
+    def baseline(self, as_of: date) -> RhrBaseline | None:
+        lo = bisect.bisect_left(self.rhr_dates, as_of - timedelta(days=60))
+        hi = bisect.bisect_left(self.rhr_dates, as_of)
+        return rhr_baseline(self.rhr[lo:hi], as_of)
+
+    def daily_loads(self, first: date, last: date) -> list[float]:
+        days = (last - first).days + 1
+        return [self.loads.get(first + timedelta(days=i), 0.0) for i in range(days)]
+
+
+def _merge_runs(old: Run | None, new: Run) -> Run:
+    """Two runs on one day (a double, or a watch file plus a check-in) count as one."""
+    if old is None:
+        return new
+    distance = None
+    if old.distance_m is not None or new.distance_m is not None:
+        distance = (old.distance_m or 0) + (new.distance_m or 0)
+    rpes = [r for r in (old.rpe, new.rpe) if r is not None]
+    qualities = [q for q in (old.quality, new.quality) if q is not None]
+    return Run(
+        date=new.date,
+        duration_min=old.duration_min + new.duration_min,
+        distance_m=distance,
+        rpe=max(rpes) if rpes else None,
+        quality=min(qualities) if qualities else None,
+    )
+
+
+# --- the replay state ------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    step: int
+    base: int
+    cap: int
+    streak: int = 0
+    since_trial: int = 0
+    extra_last: int = -10
+    terrain_last: int = -10
+    blend_variant: int = 0
+    extra_variant: int = 0
+    deload_next: date | None = None
+    last_paces: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """The decided form of a week before it is built."""
+
+    kind: WeekKind
+    step: int
+    phase: str
+    decision: WeeklyDecision
+    target_min: int
+    main: ladder.MainSet | None
+    extra: ladder.MainSet | None = None
+    terrain: bool = False
+    race: Goal | None = None
+
+
+# --- reviewing a finished week ---------------------------------------------------------
+
+
+def _review(
+    week: Week, quality_day: int, facts: _Facts, state: _State, acwr: float | None
+) -> WeekReview:
+    """Turn the facts of a finished week into findings; the quality-day session leads."""
+    flags: list[str] = []
+    supporting: list[str] = []
+    rpe_drift = False
+    done = one_over = missing = None
+    quality_scores: list[int] = []
+    health_missed: list[date] = []
+    life_missed: list[date] = []
+    main_day = week.start + timedelta(days=quality_day)
+
+    for s in week.sessions:
+        run = facts.runs.get(s.date)
+        skip = facts.skipped.get(s.date)
+        if run is not None and run.quality is not None:
+            quality_scores.append(run.quality)
+        if s.type != "rest" and run is None and skip is not None:
+            (health_missed if skip.for_health else life_missed).append(s.date)
+        if not s.hard or s.type in ("race", "time_trial") or s.target_rpe is None:
+            continue
+        label = f"{day_label(s.date)}'s {s.title}"
+        is_main = s.date == main_day
+        if run is None or run.rpe is None:
+            if skip is None and is_main:
+                missing = f"I didn't hear how {label} went, so we hold the step."
+            continue
+        over = run.rpe - s.target_rpe
+        felt = f"{label} felt {run.rpe}/10 against a target of {s.target_rpe}"
+        if over >= 2:
+            rpe_drift = True
+            flags.append(felt + ".")
+        elif is_main and over == 1:
+            one_over = felt + ": one point over, so we hold the step."
+        elif is_main:
+            done = felt + "."
+        if run.distance_m:
+            pace = run.duration_min * 60 / (run.distance_m / 1000)
+            previous = state.last_paces.get(s.title)
+            if previous and declining_performance(pace, run.rpe, *previous):
+                drop = (pace / previous[0] - 1) * 100
+                flags.append(f"{label} was {drop:.0f} % slower than last time at the same effort.")
+            state.last_paces[s.title] = (pace, run.rpe)
+
+    end = week.start + timedelta(days=6)
+    rhr_flag = _rhr_flag(week.start, end, facts, flags)
+    if sum(1 for q in quality_scores if q <= 4) >= 2:
+        flags.append("Two sessions scored 4/10 or less for how they went.")
+    days = [week.start + timedelta(days=i) for i in range(7)]
+    wellness = [(d, w) for d in days for w in facts.wellness.get(d, ())]
+    sore = [d for d, w in wellness if w.soreness is not None and w.soreness >= 4]
+    if two_days_running(sore):
+        flags.append("Your legs were sore two days running.")
+    sleep = [w.sleep_h for _, w in wellness if w.sleep_h is not None]
+    if len(sleep) >= 3 and sum(sleep) / len(sleep) < SLEEP_TARGET_H:
+        flags.append(f"Sleep averaged {sum(sleep) / len(sleep):.1f} h, under 7.")
+    if sum(1 for _, w in wellness if w.mood is not None and w.mood <= 2) >= 2:
+        flags.append("Your mood was low on two days.")
+    if health_missed:
+        flags.append(f"{len(health_missed)} session(s) missed through illness or injury.")
+    stressed = sum(1 for _, w in wellness if w.stress is not None and w.stress >= 4)
+    busy = None
+    if stressed >= 2:
+        busy = f"Life stress was high on {stressed} days: same step, shorter sessions."
+
+    if acwr is not None and acwr > ACWR_WARNING:
+        supporting.append(f"Your acute:chronic load ratio is {acwr:.2f}, above 1.5.")
+    week_monotony = monotony(facts.daily_loads(week.start, end))
+    if week_monotony is not None and week_monotony > MONOTONY_WARNING:
+        supporting.append(f"Training monotony was {week_monotony:.1f}, above 2.0.")
+
+    return WeekReview(
+        flags=tuple(flags),
+        supporting=tuple(supporting),
+        rhr_flag=rhr_flag,
+        rpe_drift=rpe_drift,
+        quality_done=done,
+        quality_one_over=one_over,
+        quality_missing=missing,
+        missed_for_life=tuple(life_missed),
+        busy=busy,
+        deload_requested=state.deload_next,
+    )
+
+
+def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[str]) -> bool:
+    week_readings = facts.rhr_between(start, end)
+    recent_start = end - timedelta(days=2)
+    baseline = facts.baseline(recent_start)
+    if len(week_readings) < WEEKLY_MIN_READINGS or baseline is None:
+        return False
+    recent = facts.rhr_between(recent_start, end)
+    if recent and rhr_recent_flag(recent, baseline):
+        mean = sum(recent) / len(recent)
+        flags.append(
+            f"Resting HR averaged {mean:.0f} over the last {len(recent)} mornings, "
+            f"{mean - baseline.mean:.0f} above your {baseline.mean:.0f} baseline "
+            f"(limit +{rhr_threshold(baseline):.0f})."
+        )
+        return True
+    for bpm in week_readings:
+        if rhr_single_morning_flag(bpm, baseline):
+            flags.append(
+                f"One morning your resting HR was {bpm}, {bpm - baseline.mean:.0f} above "
+                f"your {baseline.mean:.0f} baseline."
+            )
+            return True
+    return False
+
+
+# --- deciding a week -------------------------------------------------------------------
+
+
+def _paused_days(start: date, facts: _Facts) -> int:
+    return sum(1 for i in range(7) if facts.pause_on(start + timedelta(days=i)) is not None)
+
+
+def _break_length(start: date, facts: _Facts) -> int:
+    """Days of the pause that ended most recently before `start`."""
+    ended = [(end, s) for s, end, _ in facts.pauses if end < start + timedelta(days=7)]
+    if not ended:
+        return 0
+    end, s = max(ended)
+    return (end - s).days + 1
+
+
+def _shape(
+    index: int,
+    start: date,
+    profile: Profile,
+    facts: _Facts,
+    state: _State,
+    previous: Week | None,
+    review: WeekReview | None,
+) -> _Shape:
+    """Decide the week: the calendar first (pause, race), then the week that ended."""
+    paces = facts.paces_on(start)
+    goal = facts.goal
+    race_index = None
+    if goal is not None and goal.date >= profile.start_date:
+        race_index = (goal.date - profile.start_date).days // 7
+
+    if _paused_days(start, facts) >= PAUSED_WEEK_DAYS:
+        reason = facts.pause_on(start + timedelta(days=3)) or "a break"
+        why = f"You're paused ({reason}); the plan waits for you."
+        return _Shape(
+            "paused",
+            state.step,
+            "paused",
+            WeeklyDecision("hold", (why,)),
+            _floor5(state.base * 0.3),
+            None,
+        )
+    if (
+        previous is not None
+        and previous.decision.action != "resume"
+        and _paused_days(previous.start, facts) > 0
+    ):
+        return _resume(start, facts, state, paces)
+    if race_index is not None and goal is not None and index == race_index:
+        why = (
+            f"Race week: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Short and sharp."
+        )
+        target = max(_floor5(state.base * RACE_WEEK_SHARE), 60)
+        return _Shape(
+            "race",
+            state.step,
+            "race",
+            WeeklyDecision("race", (why,)),
+            target,
+            ladder.sharpener(paces),
+            race=goal,
+        )
+    if race_index is not None and goal is not None and index == race_index - 1:
+        why = (
+            f"Taper: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Volume down "
+            f"{100 - TAPER_SHARE * 100:.0f} %, intensity kept."
+        )
+        main = ladder.shorter(ladder.step_main_set(max(state.step, 1), paces, state.blend_variant))
+        return _Shape(
+            "taper",
+            state.step,
+            "taper",
+            WeeklyDecision("taper", (why,)),
+            _floor5(state.base * TAPER_SHARE),
+            main,
+        )
+    if previous is not None and previous.kind == "race":
+        why = "The race is done: an easy week to recover before building again."
+        main = ladder.shorter(ladder.step_main_set(max(state.step, 1), paces, state.blend_variant))
+        return _Shape(
+            "recovery",
+            state.step,
+            "recovery",
+            WeeklyDecision("recovery", (why,)),
+            _floor5(state.base * RECOVERY_SHARE),
+            main,
+        )
+    if previous is None:
+        return _start(profile, state, paces)
+
+    if review is None:  # the week before has not finished: plan as if it goes to plan
+        decision = weekly_decision(WeekReview(deload_requested=state.deload_next), state.streak)
+        if decision.action == "progress":
+            decision = WeeklyDecision("progress", ("Assuming the week before goes to plan.",))
+    else:
+        decision = weekly_decision(review, state.streak)
+    return _apply(decision, previous, state, paces)
+
+
+def _start(profile: Profile, state: _State, paces: TrainingPaces | None) -> _Shape:
+    if paces is None:
+        why = (
+            "No recent race or time trial: this week's quality session is a 5K time trial "
+            "so every pace after it is yours."
+        )
+        state.step = 0
+        return _Shape(
+            "assessment",
+            0,
+            "assessment",
+            WeeklyDecision("start", (why,)),
+            state.base,
+            ladder.time_trial(),
+        )
+    fit = profile.fitness
+    source = "your result"
+    if fit is not None:
+        source = f"your {fit.distance_m / 1000:g} km in {format_duration(fit.time_s)}"
+    why = (
+        f"Starting at step 1 from {source}: short controlled reps while the legs "
+        f"relearn speed, {state.base} minutes this week."
+    )
+    state.step = ladder.FIRST_STEP
+    return _Shape(
+        "build",
+        1,
+        ladder.PHASES[1],
+        WeeklyDecision("start", (why,)),
+        state.base,
+        ladder.step_main_set(1, paces),
+    )
+
+
+def _resume(start: date, facts: _Facts, state: _State, paces: TrainingPaces | None) -> _Shape:
+    days_off = _break_length(start, facts)
+    if days_off >= LONG_BREAK_DAYS:
+        state.step = max(ladder.FIRST_STEP, state.step - 1)
+        state.base = max(_floor5(state.base * RESUME_SHARE), 60)
+        why = (
+            f"Welcome back after {days_off} days off: one step down to step {state.step} "
+            f"and {state.base} minutes, then we build again."
+        )
+    else:
+        state.step = max(state.step, ladder.FIRST_STEP)
+        why = f"Back after {days_off} day(s) off: same step, same volume."
+    return _Shape(
+        "build",
+        state.step,
+        ladder.PHASES[state.step],
+        WeeklyDecision("resume", (why,)),
+        state.base,
+        ladder.step_main_set(state.step, paces, state.blend_variant),
+    )
+
+
+def _apply(
+    decision: WeeklyDecision, previous: Week, state: _State, paces: TrainingPaces | None
+) -> _Shape:
+    """Turn a decision into next week's step, volume and sessions."""
+    action: Action = decision.action
+    step_set = ladder.step_main_set(max(state.step, 1), paces, state.blend_variant)
+    reasons = list(decision.reasons)
+    if action == "deload":
+        target = _floor5(state.base * DELOAD_SHARE)
+        if previous.kind != "deload":
+            # Never more than 70 % of the week before; a second deload in a row keeps the
+            # same reduced volume rather than spiralling down.
+            target = min(target, _floor5(previous.planned_min * DELOAD_MAX_OF_PREVIOUS))
+        reasons.append(f"So: {target} minutes, and a technique run instead of the hard session.")
+        return _shaped("deload", state.step, "deload", action, reasons, target, ladder.technique())
+    if action == "recovery":
+        target = _floor5(state.base * RECOVERY_SHARE)
+        reasons.append(f"So: {target} minutes; the quality session is kept but shorter.")
+        return _shaped(
+            "recovery", state.step, "recovery", action, reasons, target, ladder.shorter(step_set)
+        )
+    if action in ("hold", "repeat"):
+        if decision.simplified:
+            target = _floor5(state.base * BUSY_SHARE)
+            main = ladder.shorter(step_set)
+        else:
+            target = state.base
+            main = ladder.longer_recoveries(step_set) if action == "hold" else step_set
+        state.step = max(state.step, ladder.FIRST_STEP)
+        return _shaped(
+            "build", state.step, ladder.PHASES[state.step], action, reasons, target, main
+        )
+
+    # progress
+    if previous.kind == "assessment":
+        # After the first assessment the ladder starts; after an end-of-block trial the
+        # step is already the blend phase.
+        state.step = max(state.step, ladder.FIRST_STEP)
+        if paces is None:
+            reasons.append("No time trial logged yet: reps go by feel until you log one.")
+    elif previous.kind == "deload":
+        # Back to the step the deload interrupted, at the volume before it.
+        reasons = ["The lighter week did its job: no warning signs now."]
+    elif (state.step == 5) or (
+        state.step == ladder.BLEND_STEP and state.since_trial >= TRIAL_EVERY_BLEND_WEEKS
+    ):
+        state.since_trial = 0
+        trial_step, state.step = state.step, ladder.BLEND_STEP
+        reasons.append("End of the block: a 5K time trial recalibrates every pace.")
+        return _shaped(
+            "assessment", trial_step, "time trial", action, reasons, state.base, ladder.time_trial()
+        )
+    else:
+        state.step = min(state.step + 1, ladder.BLEND_STEP)
+    if previous.kind in ("build", "assessment", "recovery"):
+        state.base = max(state.base, min(state.cap, _floor5(state.base * PROGRESS_GAIN)))
+    main = ladder.step_main_set(state.step, paces, state.blend_variant)
+    reasons.append(f"So: step {state.step} ({main.title}), {state.base} minutes.")
+    return _shaped(
+        "build", state.step, ladder.PHASES[state.step], action, reasons, state.base, main
+    )
+
+
+def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
+    """A time trial in the week that ended recalibrates every pace: say so, with numbers."""
+    if previous is None:
+        return None
+    end = previous.start + timedelta(days=6)
+    trials = [(d, v) for d, v in facts.fitness if previous.start <= d <= end]
+    if not trials:
+        return None
+    vdot = trials[-1][1]
+    five_k = format_duration(predict_race_s(vdot, 5000))
+    return f"Time trial logged: VDOT {vdot:.1f} (a {five_k} 5K); every pace is recalibrated."
+
+
+def _shaped(
+    kind: WeekKind,
+    step: int,
+    phase: str,
+    action: Action,
+    reasons: list[str],
+    target: int,
+    main: ladder.MainSet,
+) -> _Shape:
+    return _Shape(kind, step, phase, WeeklyDecision(action, tuple(reasons)), target, main)
+
+
+# --- building and adjusting a week -----------------------------------------------------
+
+
+def _build(
+    index: int, start: date, shape: _Shape, profile: Profile, facts: _Facts, state: _State
+) -> tuple[Session, ...]:
+    extra = None
+    terrain = False
+    if shape.kind == "build" and shape.decision.action == "progress":
+        paces = facts.paces_on(start)
+        if state.step >= ladder.EXTRA_SESSION_FROM_STEP and index - state.extra_last >= 2:
+            extra = ladder.extra_session(paces, state.extra_variant)
+            state.extra_last = index
+            state.extra_variant += 1
+        if state.step >= ladder.TERRAIN_FROM_STEP and index - state.terrain_last >= 2:
+            terrain = True
+            state.terrain_last = index
+    if shape.step == ladder.BLEND_STEP and shape.kind in ("build", "recovery", "taper"):
+        state.blend_variant += 1
+    race = shape.race
+    recipe = WeekRecipe(
+        start=start,
+        target_min=shape.target_min,
+        main=shape.main,
+        extra=extra,
+        terrain=terrain,
+        race_day=None if race is None else race.date,
+        race_distance_m=None if race is None else race.distance_m,
+        race_time_s=None if race is None else _race_prediction(facts, race),
+    )
+    return build_week(recipe, profile, facts.paces_on)
+
+
+def _race_prediction(facts: _Facts, race: Goal) -> float | None:
+    vdot = facts.vdot_on(race.date)
+    return None if vdot is None else predict_race_s(vdot, race.distance_m)
+
+
+def _adjust(
+    sessions: tuple[Session, ...],
+    facts: _Facts,
+    state: _State,
+    last_hard: date | None,
+    next_fixed_hard: date | None,
+) -> tuple[tuple[Session, ...], list[str]]:
+    """What happened inside the week: pauses, a deload request, readiness, 48 h spacing."""
+    out = list(sessions)
+    changes: list[str] = []
+    start, end = sessions[0].date, sessions[-1].date
+    request = next((d for d in facts.deloads if start <= d <= end), None)
+    for i, s in enumerate(out):
+        reason = facts.pause_on(s.date)
+        if reason is not None:
+            if s.type != "rest" or not s.note:
+                out[i] = rest_instead(s, f"Paused ({reason}).")
+            continue
+        if request is not None and s.date >= request:
+            out[i] = lighter(s, ladder.technique(), "Lighter: you asked for a deload.")
+            continue
+        if s.hard and s.type != "race":
+            swap = _readiness_swap(s, facts)
+            if swap is not None:
+                out[i] = easy_instead(s, swap)
+                changes.append(f"{day_label(s.date)}: {swap}")
+    paused = [s.date for s in out if facts.pause_on(s.date) is not None]
+    if paused:
+        changes.insert(0, f"Paused from {day_label(paused[0])} to {day_label(paused[-1])}.")
+    if request is not None:
+        changes.insert(
+            0,
+            f"You asked for a deload on {day_label(request)}: the rest of the week "
+            "is lighter, and next week is a deload week.",
+        )
+        state.deload_next = request
+    # Hard days stay at least 48 h apart, across the week boundary and before a race too.
+    for i, s in enumerate(out):
+        if not s.hard or s.type == "race":
+            continue
+        too_close_before = last_hard is not None and (s.date - last_hard).days < 2
+        too_close_after = next_fixed_hard is not None and 0 <= (next_fixed_hard - s.date).days < 2
+        if too_close_before or too_close_after:
+            out[i] = easy_instead(s, "Easy today: hard days stay 48 h apart.")
+        else:
+            last_hard = s.date
+    return tuple(out), changes
+
+
+def _readiness_swap(session: Session, facts: _Facts) -> str | None:
+    """Move today's hard session to an easy run when this morning's resting HR is flagged."""
+    readings = facts.rhr_between(session.date, session.date)
+    if not readings:
+        return None
+    baseline = facts.baseline(session.date)
+    if baseline is None:
+        return None
+    bpm = readings[-1]
+    recent = facts.rhr_between(session.date - timedelta(days=2), session.date)
+    if rhr_single_morning_flag(bpm, baseline) or rhr_recent_flag(recent, baseline):
+        return (
+            f"resting HR {bpm}, {bpm - baseline.mean:.0f} above your {baseline.mean:.0f} "
+            f"baseline: the {session.title} became an easy run."
+        )
+    return None
+
+
+# --- the plan --------------------------------------------------------------------------
+
+
+def _metrics(facts: _Facts, profile: Profile, today: date) -> Metrics:
+    first = min(profile.start_date, facts.first_day or profile.start_date)
+    if today < first:
+        return Metrics(None, None, None, None, None, None)
+    loads = facts.daily_loads(first, today)
+    last7 = loads[-7:]
+    baseline = facts.baseline(today)
+    recent = facts.rhr_between(today - timedelta(days=2), today)
+    return Metrics(
+        acwr=acute_chronic_ratio(loads),
+        monotony=monotony(last7) if len(last7) == 7 else None,
+        strain=strain(last7) if len(last7) == 7 else None,
+        weekly_load=sum(last7),
+        rhr_baseline=None if baseline is None else baseline.mean,
+        rhr_recent=sum(recent) / len(recent) if recent else None,
+    )
+
+
+def _acwr_at(facts: _Facts, first: date, day: date) -> float | None:
+    return acute_chronic_ratio(facts.daily_loads(first, day)) if day >= first else None
+
+
+def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) -> Plan:
+    """Replay the history up to `today`: past weeks, the current week, and what comes next."""
+    profile = history.profile
+    facts = _Facts.read(history, today)
+    start = profile.start_date
+    current = max((today - start).days // 7, 0)
+    state = _State(
+        step=0, base=profile.weekly_minutes, cap=_floor5(profile.weekly_minutes * VOLUME_CAP)
+    )
+    first_load_day = min(start, facts.first_day or start)
+    race_day = facts.goal.date if facts.goal is not None else None
+
+    weeks: list[Week] = []
+    last_hard: date | None = None
+    for index in range(current + weeks_ahead + 1):
+        week_start = start + timedelta(days=7 * index)
+        previous = weeks[-1] if weeks else None
+        review = None
+        if previous is not None and week_start - timedelta(days=1) <= today:
+            acwr = _acwr_at(facts, first_load_day, week_start - timedelta(days=1))
+            review = _review(previous, profile.quality_day, facts, state, acwr)
+            state.deload_next = None
+        elif previous is None:
+            state.deload_next = None
+        shape = _shape(index, week_start, profile, facts, state, previous, review)
+        sessions = _build(index, week_start, shape, profile, facts, state)
+        next_fixed = race_day if shape.kind == "taper" else None
+        sessions, changes = _adjust(sessions, facts, state, last_hard, next_fixed)
+        hard_days = [s.date for s in sessions if s.hard]
+        if hard_days:
+            last_hard = hard_days[-1]
+        if shape.kind in ("build", "assessment"):
+            state.streak += 1
+            if state.step == ladder.BLEND_STEP and shape.kind == "build":
+                state.since_trial += 1
+        else:
+            state.streak = 0
+        d = shape.decision
+        trial = _trial_note(previous, facts)
+        reasons = d.reasons if trial is None else (trial, *d.reasons)
+        weeks.append(
+            Week(
+                start=week_start,
+                index=index,
+                step=shape.step,
+                phase=shape.phase,
+                kind=shape.kind,
+                decision=Decision(d.action, reasons),
+                planned_min=sum(s.planned_min for s in sessions),
+                sessions=sessions,
+                changes=tuple(changes),
+            )
+        )
+
+    vdot = facts.vdot_on(today)
+    split = current if today >= start else 0
+    return Plan(
+        today=today,
+        vdot=vdot,
+        paces=facts.paces_on(today) if vdot is not None else None,
+        metrics=_metrics(facts, profile, today),
+        history=tuple(weeks[:split]),
+        week=weeks[split],
+        upcoming=tuple(weeks[split + 1 :]),
+    )
