@@ -21,6 +21,10 @@ WeekdayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 # Skipping for these reasons says something about fatigue; anything else is life getting
 # in the way, which the coach answers by repeating the week rather than backing off.
+# Ramp is for runners coming off a base block: below 90 minutes a week a quality session
+# alone would be most of the week.
+MIN_WEEKLY_MINUTES, MAX_WEEKLY_MINUTES = 90, 900
+
 # Inside classes with a field called `date`, the type needs another name.
 Day: TypeAlias = date
 
@@ -284,7 +288,7 @@ def profile_from_dict(obj: Any, path: str = "profile") -> Profile:
         run_days=run_days,
         quality_day=quality_day,
         long_run_day=long_run_day,
-        weekly_minutes=r.integer("weekly_minutes", 60, 900),
+        weekly_minutes=r.integer("weekly_minutes", MIN_WEEKLY_MINUTES, MAX_WEEKLY_MINUTES),
         units=units,
         goal=None if goal_raw is None else _goal(goal_raw, f"{path}.goal"),
     )

@@ -60,9 +60,9 @@ def _rest(day: date, note: str = "") -> Session:
     )
 
 
-def _hard_minutes(main: MainSet, paces: TrainingPaces | None, short: bool) -> int:
+def _hard_minutes(main: MainSet, paces: TrainingPaces | None, short: bool, week_min: int) -> int:
     if main.type == "technique":
-        return TECHNIQUE_MIN
+        return min(TECHNIQUE_MIN, week_min)  # a tiny deload week shortens it too
     warm, cool = (SHORT_WARM_UP_MIN, SHORT_COOL_DOWN_MIN) if short else (WARM_UP_MIN, COOL_DOWN_MIN)
     fallback = 330.0 if paces is None else paces.five_k * 1.05
     return round(warm + main_set_minutes(main, fallback) + cool)
@@ -120,7 +120,7 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
         if d not in hard
         and d != long_day
         and d != race_wd
-        and not (race_wd is not None and d == race_wd + 1)
+        and not (race_wd is not None and abs(d - race_wd) == 1)  # rest around the race
     ]
     if recipe.extra is not None and race_wd is None:
         extra_wd = _extra_day(profile, [d for d in easy_days if d != long_day])
@@ -143,6 +143,11 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
             paces=paces_on(recipe.race_day or start),
         )
         fixed_total += race_min
+        if race_wd >= 1 and race_wd - 1 in run_days:
+            day = start + timedelta(days=race_wd - 1)
+            sessions[race_wd - 1] = _rest(
+                day, "The day before the race: rest, or a 15-minute shakeout with 3 strides."
+            )
         if race_wd + 1 < 7 and race_wd + 1 in run_days:
             day = start + timedelta(days=race_wd + 1)
             sessions[race_wd + 1] = _rest(
@@ -152,7 +157,8 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
     short = False
     for _ in range(2):
         hard_total = sum(
-            _hard_minutes(m, paces_on(start + timedelta(days=d)), short) for d, m in hard.items()
+            _hard_minutes(m, paces_on(start + timedelta(days=d)), short, recipe.target_min)
+            for d, m in hard.items()
         )
         if hard_total <= 0.5 * recipe.target_min:
             break
@@ -160,7 +166,9 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
     for wd, main in hard.items():
         day = start + timedelta(days=wd)
         paces = paces_on(day)
-        sessions[wd] = _from_main(day, main, _hard_minutes(main, paces, short), paces)
+        sessions[wd] = _from_main(
+            day, main, _hard_minutes(main, paces, short, recipe.target_min), paces
+        )
 
     remaining = recipe.target_min - hard_total - fixed_total
     has_long = long_day in run_days and long_day not in sessions
@@ -201,6 +209,10 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
         )
 
     week = [sessions.get(wd) or _rest(start + timedelta(days=wd)) for wd in range(7)]
+    if not any(s.type == "rest" for s in week):
+        # Every week keeps a day off: the shortest easy run gives way.
+        easiest = min((s for s in week if s.type == "easy"), key=lambda s: s.planned_min)
+        week[week.index(easiest)] = _rest(easiest.date, "At least one day off a week.")
     week = _add_terrain(week, recipe.terrain)
     return tuple(_add_strides(week, profile.quality_day))
 

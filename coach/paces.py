@@ -37,9 +37,11 @@ PREDICTED_DISTANCES: dict[str, float] = {
     "marathon": MARATHON_M,
 }
 
-# The formulas are fitted to race efforts of roughly 3.5 minutes to 4 hours.
+# The formulas are fitted to race efforts of roughly 3.5 minutes to 4 hours; Daniels' own
+# tables still list marathons near 5 hours (VDOT 30: 4:49:17), so we accept up to 5 hours
+# rather than turn away the runners those tables were written for.
 MIN_RACE_S = 3.5 * 60
-MAX_RACE_S = 4 * 3600
+MAX_RACE_S = 5 * 3600
 MIN_RACE_M = 1500.0
 MAX_RACE_M = MARATHON_M
 # Faster than this over any distance is beyond world-record speed: a typo, not a race.
@@ -80,7 +82,7 @@ def validate_race(distance_m: float, time_s: float) -> None:
         )
     if time_s > MAX_RACE_S:
         raise CoachInputError(
-            f"{format_duration(time_s)} is longer than the 4-hour efforts the tables cover"
+            f"{format_duration(time_s)} is longer than the 5-hour efforts the tables cover"
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from coach import ladder
@@ -82,12 +82,12 @@ class _Facts:
     fitness: list[tuple[date, float]] = field(default_factory=list)  # (date, vdot), by date
     deloads: list[date] = field(default_factory=list)
     pauses: list[tuple[date, date, str]] = field(default_factory=list)  # inclusive ranges
-    goal: Goal | None = None
+    goals: list[tuple[date, Goal | None]] = field(default_factory=list)  # (set on, goal)
     first_day: date | None = None
 
     @classmethod
     def read(cls, history: History, today: date) -> _Facts:
-        f = cls(goal=history.profile.goal)
+        f = cls(goals=[(date.min, history.profile.goal)])
         fit = history.profile.fitness
         if fit is not None:
             f.fitness.append((fit.date, _vdot_from_race(fit.distance_m, fit.time_s)))
@@ -118,7 +118,7 @@ class _Facts:
             elif isinstance(e, Resume):
                 resumes.append(e.date)
             elif isinstance(e, GoalSet):
-                f.goal = Goal(distance_m=e.distance_m, date=e.date_of_race)
+                f.goals.append((e.date, Goal(distance_m=e.distance_m, date=e.date_of_race)))
         f.rhr = sorted(rhr_by_day.items())
         f.rhr_dates = [d for d, _ in f.rhr]
         f.fitness.sort(key=lambda item: item[0])
@@ -141,6 +141,16 @@ class _Facts:
     def paces_on(self, day: date) -> TrainingPaces | None:
         vdot = self.vdot_on(day)
         return None if vdot is None else training_paces(round(vdot, 1))
+
+    def goal_as_of(self, day: date) -> Goal | None:
+        """The goal race the runner had set by `day`: a goal set later never rewrites
+        the weeks before it."""
+        current = None
+        for set_on, goal in self.goals:
+            if set_on > day:
+                break
+            current = goal
+        return current
 
     def pause_on(self, day: date) -> str | None:
         for start, end, reason in self.pauses:
@@ -355,7 +365,7 @@ def _shape(
 ) -> _Shape:
     """Decide the week: the calendar first (pause, race), then the week that ended."""
     paces = facts.paces_on(start)
-    goal = facts.goal
+    goal = facts.goal_as_of(start + timedelta(days=6))
     race_index = None
     if goal is not None and goal.date >= profile.start_date:
         race_index = (goal.date - profile.start_date).days // 7
@@ -371,12 +381,6 @@ def _shape(
             _floor5(state.base * 0.3),
             None,
         )
-    if (
-        previous is not None
-        and previous.decision.action != "resume"
-        and _paused_days(previous.start, facts) > 0
-    ):
-        return _resume(start, facts, state, paces)
     if race_index is not None and goal is not None and index == race_index:
         why = (
             f"Race week: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Short and sharp."
@@ -405,6 +409,12 @@ def _shape(
             _floor5(state.base * TAPER_SHARE),
             main,
         )
+    if (
+        previous is not None
+        and previous.decision.action != "resume"
+        and _paused_days(previous.start, facts) > 0
+    ):
+        return _resume(start, facts, state, paces)
     if previous is not None and previous.kind == "race":
         why = "The race is done: an easy week to recover before building again."
         main = ladder.shorter(ladder.step_main_set(max(state.step, 1), paces, state.blend_variant))
@@ -518,12 +528,19 @@ def _apply(
         )
 
     # progress
-    if previous.kind == "assessment":
-        # After the first assessment the ladder starts; after an end-of-block trial the
-        # step is already the blend phase.
-        state.step = max(state.step, ladder.FIRST_STEP)
+    if state.step == 0:
+        # The ladder starts after the assessment; if something cut it short and there is
+        # still no result, the time trial comes first.
+        if paces is None and previous.kind != "assessment":
+            reasons.append("Still no 5K result: this week's quality session is the time trial.")
+            return _shaped(
+                "assessment", 0, "assessment", action, reasons, state.base, ladder.time_trial()
+            )
+        state.step = ladder.FIRST_STEP
         if paces is None:
             reasons.append("No time trial logged yet: reps go by feel until you log one.")
+    elif previous.kind == "assessment":
+        pass  # an end-of-block trial: the step is already the blend phase
     elif previous.kind == "deload":
         # Back to the step the deload interrupted, at the volume before it.
         reasons = ["The lighter week did its job: no warning signs now."]
@@ -628,7 +645,7 @@ def _adjust(
             if s.type != "rest" or not s.note:
                 out[i] = rest_instead(s, f"Paused ({reason}).")
             continue
-        if request is not None and s.date >= request:
+        if request is not None and s.date >= request and s.type != "race":
             out[i] = lighter(s, ladder.technique(), "Lighter: you asked for a deload.")
             continue
         if s.hard and s.type != "race":
@@ -654,6 +671,9 @@ def _adjust(
         too_close_after = next_fixed_hard is not None and 0 <= (next_fixed_hard - s.date).days < 2
         if too_close_before or too_close_after:
             out[i] = easy_instead(s, "Easy today: hard days stay 48 h apart.")
+            changes.append(
+                f"{day_label(s.date)}: easy instead of {s.title}, to keep 48 h between hard days."
+            )
         else:
             last_hard = s.date
     return tuple(out), changes
@@ -712,10 +732,10 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         step=0, base=profile.weekly_minutes, cap=_floor5(profile.weekly_minutes * VOLUME_CAP)
     )
     first_load_day = min(start, facts.first_day or start)
-    race_day = facts.goal.date if facts.goal is not None else None
 
     weeks: list[Week] = []
     last_hard: date | None = None
+    planned_at_start = 0
     for index in range(current + weeks_ahead + 1):
         week_start = start + timedelta(days=7 * index)
         previous = weeks[-1] if weeks else None
@@ -727,8 +747,16 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         elif previous is None:
             state.deload_next = None
         shape = _shape(index, week_start, profile, facts, state, previous, review)
+        if shape.kind == "build" and previous is not None and previous.kind == "build":
+            # Principle 2: never raise volume abruptly, even back from a busy or cut week.
+            # Measured against last week as planned, not as life cut it short mid-week.
+            ceiling = int(planned_at_start * PROGRESS_GAIN)
+            if shape.target_min > ceiling:
+                shape = replace(shape, target_min=ceiling)
         sessions = _build(index, week_start, shape, profile, facts, state)
-        next_fixed = race_day if shape.kind == "taper" else None
+        goal = facts.goal_as_of(week_start + timedelta(days=6))
+        next_fixed = None if goal is None else goal.date
+        planned_at_start = sum(s.planned_min for s in sessions)
         sessions, changes = _adjust(sessions, facts, state, last_hard, next_fixed)
         hard_days = [s.date for s in sessions if s.hard]
         if hard_days:

@@ -1,0 +1,122 @@
+"""The invariants COACHING.md promises, over random runners and random histories."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import pairwise
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coach.history import History, RestingHR, Run, history_from_dict, history_to_dict
+from coach.model import Plan
+from coach.replay import plan
+from tests.coach.strategies import histories, history_and_today
+
+PROPERTY_SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def all_sessions(p: Plan) -> list:  # type: ignore[type-arg]
+    return [s for w in p.weeks for s in w.sessions]
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_deload_week_plans_at_most_70_percent_of_the_week_before(
+    case: tuple[History, date],
+) -> None:
+    p = plan(*case)
+    for before, week in pairwise(p.weeks):
+        if week.kind == "deload" and before.kind != "deload":
+            assert week.planned_min <= 0.7 * before.planned_min, (before, week)
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_build_weeks_never_rise_more_than_10_percent(case: tuple[History, date]) -> None:
+    p = plan(*case)
+    for before, week in pairwise(p.weeks):
+        # Compared with the week before as it was planned: a week that life cut short
+        # mid-week (a pause, a deload request, a flagged morning) lists what changed.
+        if before.kind == "build" and week.kind == "build" and not before.changes:
+            assert week.planned_min <= 1.1 * before.planned_min, (before.planned_min, week)
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_hard_sessions_never_on_consecutive_days(case: tuple[History, date]) -> None:
+    hard_days = [s.date for s in all_sessions(plan(*case)) if s.hard]
+    for a, b in pairwise(hard_days):
+        assert (b - a).days >= 2, (a, b)
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_every_week_has_a_rest_or_active_recovery_day(case: tuple[History, date]) -> None:
+    for week in plan(*case).weeks:
+        assert len(week.sessions) == 7
+        assert any(s.type == "rest" for s in week.sessions), week
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_sessions_only_on_the_runners_days(case: tuple[History, date]) -> None:
+    history, today = case
+    run_days = set(history.profile.run_days)
+    for s in all_sessions(plan(history, today)):
+        if s.type not in ("rest", "race"):  # the race is on the day the runner chose
+            assert s.date.weekday() in run_days, s
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_five_by_400_never_before_the_third_week(case: tuple[History, date]) -> None:
+    for week in plan(*case).weeks:
+        if any("5×400" in s.title for s in week.sessions):
+            assert week.index >= 2, week
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_week_minutes_are_the_sum_of_its_sessions(case: tuple[History, date]) -> None:
+    for week in plan(*case).weeks:
+        assert week.planned_min == sum(s.planned_min for s in week.sessions)
+        assert all(s.planned_min >= 0 for s in week.sessions)
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_same_history_same_plan(case: tuple[History, date]) -> None:
+    history, today = case
+    again = history_from_dict(history_to_dict(history))
+    assert plan(history, today) == plan(again, today)
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today(), st.integers(1, 60), st.integers(1, 10), st.integers(40, 80))
+def test_an_event_after_today_changes_nothing(
+    case: tuple[History, date], days_later: int, rpe: int, bpm: int
+) -> None:
+    history, today = case
+    later = today + timedelta(days=days_later)
+    future = History(
+        history.profile,
+        (*history.events, Run(date=later, duration_min=60, rpe=rpe), RestingHR(later, bpm)),
+    )
+    assert plan(future, today) == plan(history, today)
+
+
+@PROPERTY_SETTINGS
+@given(histories(), st.integers(0, 90), st.integers(1, 30))
+def test_moving_today_forward_never_rewrites_past_decisions(
+    history: History, first: int, step: int
+) -> None:
+    t1 = history.profile.start_date + timedelta(days=first)
+    t2 = t1 + timedelta(days=step)
+    early, late = plan(history, t1), plan(history, t2)
+    late_by_index = {w.index: w for w in late.weeks}
+    for week in early.weeks:
+        if week.start + timedelta(days=6) < t1:  # weeks that had ended by t1
+            assert late_by_index[week.index].decision == week.decision, week.index
