@@ -1,0 +1,125 @@
+"""Engines, migrations and sessions.
+
+Alembic is the only way the schema is created or changed: call `migrate(engine)` at
+start-up. Callers own their transactions (`with factory() as session, session.begin():`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, SQLModel
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# Any constant works; it only has to be the same for every replica running migrate().
+_MIGRATION_LOCK_ID = 0x52414D50  # "RAMP"
+_INSERT_CHUNK = 500
+
+
+def make_engine(url: str, **engine_kwargs: Any) -> Engine:
+    """An engine for a SQLite file (WAL, foreign keys on) or PostgreSQL via psycopg."""
+    sa_url = make_url(url)
+    if sa_url.get_backend_name() == "sqlite":
+        return _make_sqlite_engine(sa_url, **engine_kwargs)
+    return create_engine(sa_url, pool_pre_ping=True, **engine_kwargs)
+
+
+def _make_sqlite_engine(sa_url: URL, **engine_kwargs: Any) -> Engine:
+    database = sa_url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(sa_url, **engine_kwargs)
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are off by default and per connection in SQLite; without them
+    # ON DELETE CASCADE silently does nothing.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # WAL lets readers (handlers) proceed while the delivery worker writes.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def safe_url(engine: Engine) -> str:
+    """The engine's URL with any password masked, for logs."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic config pointing at the packaged migrations (no alembic.ini needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database schema to `revision` (default: the newest)."""
+    log.info("migrating database %s to %s", safe_url(engine), revision)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two replicas starting together must not both run the DDL.
+            lock = text("SELECT pg_advisory_xact_lock(:id)")
+            connection.execute(lock, {"id": _MIGRATION_LOCK_ID})
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded attributes after commit (handlers use them afterwards)."""
+    return sessionmaker(bind=engine, class_=Session, expire_on_commit=False)
+
+
+def insert_ignoring_conflicts(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    conflict_columns: Sequence[str],
+) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns rows inserted.
+
+    Multi-row statements (not executemany), so the driver's rowcount counts exactly the
+    new rows; chunked to stay under SQLite's limit on bound parameters.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    inserted = 0
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        chunk = list(rows[start : start + _INSERT_CHUNK])
+        statement = (
+            insert(table)
+            .values(chunk)
+            .on_conflict_do_nothing(index_elements=list(conflict_columns))
+            # Otherwise psycopg's rowcount for an INSERT is gone by the time it is read.
+            .execution_options(preserve_rowcount=True)
+        )
+        inserted += session.exec(statement).rowcount
+    return inserted
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a SQLModel table class."""
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table

@@ -1,0 +1,311 @@
+"""Repository functions: small, synchronous, one purpose each.
+
+They flush but never commit: the caller owns the transaction and keeps it short, e.g.
+
+    with factory() as session, session.begin():
+        if repo.mark_update_processed(session, update.update_id):
+            repo.append_event(session, athlete.id, event, dedupe_key=...)
+
+so an update is marked processed in the same transaction as its effects (a crash
+before the commit lets Telegram's redelivery apply them again, once).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from bot.store.db import insert_ignoring_conflicts, table_of
+from bot.store.models import (
+    UNITS,
+    Athlete,
+    ConversationState,
+    Delivery,
+    Event,
+    ProcessedUpdate,
+    utcnow,
+)
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# --- athletes ---------------------------------------------------------------------------
+
+
+def get_athlete(session: Session, athlete_id: int) -> Athlete | None:
+    return session.get(Athlete, athlete_id)
+
+
+def get_athlete_by_telegram_id(session: Session, telegram_user_id: int) -> Athlete | None:
+    statement = select(Athlete).where(Athlete.telegram_user_id == telegram_user_id)
+    return session.exec(statement).first()
+
+
+def get_or_create_athlete(
+    session: Session, telegram_user_id: int, chat_id: int, first_name: str = ""
+) -> Athlete:
+    """The runner's row, created on first contact; safe when two updates race."""
+    now = utcnow()
+    insert_ignoring_conflicts(
+        session,
+        table_of(Athlete),
+        [
+            {
+                "telegram_user_id": telegram_user_id,
+                "chat_id": chat_id,
+                "first_name": first_name[:255],
+                "time_zone": "UTC",
+                "morning_time": time(7, 0),
+                "checkin_time": time(19, 0),
+                "units": "km",
+                "active": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+        ["telegram_user_id"],
+    )
+    athlete = get_athlete_by_telegram_id(session, telegram_user_id)
+    assert athlete is not None
+    return athlete
+
+
+def validate_time_zone(name: str) -> str:
+    """The IANA name if zoneinfo knows it; ValueError otherwise (no fixed offsets)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone: {name!r}") from error
+    return name
+
+
+def update_settings(
+    session: Session,
+    athlete: Athlete,
+    *,
+    time_zone: str | None = None,
+    morning_time: time | None = None,
+    checkin_time: time | None = None,
+    units: str | None = None,
+    first_name: str | None = None,
+    chat_id: int | None = None,
+) -> Athlete:
+    """Change only the settings given; every value is validated before anything is set."""
+    if time_zone is not None:
+        validate_time_zone(time_zone)
+    if units is not None and units not in UNITS:
+        raise ValueError(f"units must be one of {UNITS}, not {units!r}")
+    for clock in (morning_time, checkin_time):
+        if clock is not None and clock.tzinfo is not None:
+            raise ValueError("morning and check-in times are local wall-clock times")
+    changes = {
+        "time_zone": time_zone,
+        "morning_time": morning_time,
+        "checkin_time": checkin_time,
+        "units": units,
+        "first_name": None if first_name is None else first_name[:255],
+        "chat_id": chat_id,
+    }
+    for name, value in changes.items():
+        if value is not None:
+            setattr(athlete, name, value)
+    return _touch(session, athlete)
+
+
+def save_profile(
+    session: Session, athlete: Athlete, profile: dict[str, Any], now_utc: datetime
+) -> Athlete:
+    """Store the coach profile; the first save marks onboarding complete at `now_utc`.
+
+    `profile["units"]`, when present, also becomes the athlete's units setting.
+    """
+    check_profile(profile)
+    athlete.profile = dict(profile)  # a new object, so the JSON column sees the change
+    if "units" in profile:
+        athlete.units = profile["units"]
+    if athlete.onboarded_at is None:
+        athlete.onboarded_at = now_utc
+    return _touch(session, athlete)
+
+
+def check_profile(profile: dict[str, Any]) -> None:
+    """Refuse a profile the delivery schedule or the replay could not use."""
+    run_days = profile.get("run_days")
+    if not isinstance(run_days, list) or not run_days:
+        raise ValueError("profile.run_days must be a non-empty list")
+    unknown = [day for day in run_days if day not in WEEKDAYS]
+    if unknown:
+        raise ValueError(f"profile.run_days has unknown days: {unknown}")
+    date.fromisoformat(str(profile.get("start_date")))
+    if profile.get("units", "km") not in UNITS:
+        raise ValueError(f"profile.units must be one of {UNITS}")
+
+
+def set_active(session: Session, athlete_id: int, active: bool) -> None:
+    athlete = session.get(Athlete, athlete_id)
+    if athlete is not None and athlete.active != active:
+        athlete.active = active
+        _touch(session, athlete)
+
+
+def _touch(session: Session, athlete: Athlete) -> Athlete:
+    athlete.updated_at = utcnow()
+    session.add(athlete)
+    session.flush()
+    return athlete
+
+
+# --- conversation state -----------------------------------------------------------------
+
+
+def get_conversation(session: Session, athlete_id: int) -> ConversationState | None:
+    return session.get(ConversationState, athlete_id)
+
+
+def save_conversation(
+    session: Session,
+    athlete_id: int,
+    flow: str,
+    step: str,
+    data: dict[str, Any] | None = None,
+    message_id: int | None = None,
+) -> ConversationState:
+    """Replace the runner's conversation state (there is at most one)."""
+    state = session.get(ConversationState, athlete_id)
+    if state is None:
+        state = ConversationState(athlete_id=athlete_id, flow=flow, step=step)
+    state.flow = flow
+    state.step = step
+    state.data = dict(data or {})
+    state.message_id = message_id
+    state.updated_at = utcnow()
+    session.add(state)
+    session.flush()
+    return state
+
+
+def clear_conversation(session: Session, athlete_id: int) -> None:
+    session.exec(delete(ConversationState).where(col(ConversationState.athlete_id) == athlete_id))
+
+
+# --- events -----------------------------------------------------------------------------
+
+
+def _event_row(athlete_id: int, event: dict[str, Any], dedupe_key: str | None) -> dict[str, Any]:
+    event_type = event.get("type")
+    if not isinstance(event_type, str) or not event_type:
+        raise ValueError("an event needs a type")
+    return {
+        "athlete_id": athlete_id,
+        "local_date": date.fromisoformat(str(event.get("date"))),
+        "type": event_type,
+        "payload": dict(event),
+        "dedupe_key": dedupe_key,
+        "created_at": utcnow(),
+    }
+
+
+def append_event(
+    session: Session, athlete_id: int, event: dict[str, Any], dedupe_key: str | None = None
+) -> bool:
+    """Store a coach event dict; False (and nothing stored) if `dedupe_key` is already there.
+
+    Without a dedupe key the event is always appended.
+    """
+    row = _event_row(athlete_id, event, dedupe_key)
+    if dedupe_key is None:
+        session.add(Event(**row))
+        session.flush()
+        return True
+    inserted = insert_ignoring_conflicts(
+        session, table_of(Event), [row], ["athlete_id", "dedupe_key"]
+    )
+    return inserted == 1
+
+
+def replace_event(
+    session: Session, athlete_id: int, event: dict[str, Any], dedupe_key: str
+) -> None:
+    """Store the event under `dedupe_key`, overwriting an earlier one with the same key.
+
+    For answers the runner may change (e.g. "checkin:<delivery id>:rpe"): the corrected
+    answer keeps the original row id, so its place in the replay order stays put.
+    Everything else is append-only; a correction is a newer event.
+    """
+    row = _event_row(athlete_id, event, dedupe_key)
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table_of(Event)).values(row)
+    statement = statement.on_conflict_do_update(
+        index_elements=["athlete_id", "dedupe_key"],
+        set_={
+            "local_date": statement.excluded.local_date,
+            "type": statement.excluded.type,
+            "payload": statement.excluded.payload,
+            "created_at": statement.excluded.created_at,
+        },
+    )
+    session.exec(statement)
+    # Rows loaded earlier in this session would otherwise keep the old payload.
+    session.expire_all()
+
+
+def events_for(session: Session, athlete_id: int) -> list[Event]:
+    """The runner's events in replay order: by local date, then by insertion."""
+    statement = (
+        select(Event)
+        .where(Event.athlete_id == athlete_id)
+        .order_by(col(Event.local_date), col(Event.id))
+    )
+    return list(session.exec(statement).all())
+
+
+def history_for(session: Session, athlete: Athlete) -> dict[str, Any]:
+    """The runner's history in the coach's JSON format ({"profile": ..., "events": [...]}).
+
+    The profile's units always reflect the current units setting.
+    """
+    assert athlete.id is not None
+    profile = None if athlete.profile is None else {**athlete.profile, "units": athlete.units}
+    events = [dict(event.payload) for event in events_for(session, athlete.id)]
+    return {"profile": profile, "events": events}
+
+
+# --- inbound idempotency ----------------------------------------------------------------
+
+
+def mark_update_processed(session: Session, update_id: int) -> bool:
+    """True the first time an update id is seen, False on a redelivery.
+
+    Race-safe through the primary key: a concurrent transaction inserting the same id
+    waits for this one and then finds the conflict.
+    """
+    row = {"update_id": update_id, "processed_at": utcnow()}
+    return insert_ignoring_conflicts(session, table_of(ProcessedUpdate), [row], ["update_id"]) == 1
+
+
+def forget_processed_updates(session: Session, before_utc: datetime) -> int:
+    """Drop ids older than Telegram's redelivery window (it keeps updates for 24 h)."""
+    statement = delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < before_utc)
+    return session.exec(statement).rowcount
+
+
+# --- deletion ---------------------------------------------------------------------------
+
+
+def delete_athlete(session: Session, athlete_id: int) -> None:
+    """Remove every row about this runner, in every table.
+
+    Explicit deletes rather than trusting ON DELETE CASCADE alone, so it also holds on
+    a SQLite connection opened without foreign keys.
+    """
+    for model in (Delivery, Event, ConversationState):
+        session.exec(delete(model).where(col(model.athlete_id) == athlete_id))
+    session.exec(delete(Athlete).where(col(Athlete.id) == athlete_id))
+    session.expire_all()
