@@ -1,0 +1,1 @@
+"""Ramp's Telegram bot: the running application around the pure `coach` package."""
