@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from coach.model import Action
 
@@ -16,6 +17,7 @@ RECOVERY_AFTER_BUILD_WEEKS = 3  # 3:1 — the 4th week of continuous building is
 MISSED_TO_REPEAT = 2
 
 
+@lru_cache(maxsize=4096)
 def day_label(day: date) -> str:
     """'Wed 4 Nov': short, unambiguous within a plan."""
     return f"{day:%a} {day.day} {day:%b}"

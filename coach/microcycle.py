@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from coach.history import Profile
 from coach.ladder import MainSet, main_set_minutes
-from coach.model import Session
+from coach.model import Session, SessionType
 from coach.paces import TrainingPaces
 
 WARM_UP_MIN, COOL_DOWN_MIN = 15, 10
@@ -175,28 +175,46 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
     long_min = round(recipe.target_min * LONG_RUN_SHARE) if has_long else 0
     # Too few minutes for every easy day: rest the day before the quality session first.
     easy = sorted(easy_days, key=lambda d: (d != (profile.quality_day - 1) % 7, d))
-    dropped: list[int] = []
+    rests: dict[int, str] = {}
     while easy and (remaining - long_min) / len(easy) < MIN_EASY_MIN:
-        dropped.append(easy.pop(0))
+        rests[easy.pop(0)] = "An extra rest day this lighter week."
+    running = sum(1 for x in sessions.values() if x.type != "rest") + len(easy) + has_long
+    if running == 7 and easy:
+        rests[easy.pop()] = "At least one day off a week."
     if not easy:
         long_min = max(remaining, 0) if has_long else 0
     elif (remaining - long_min) / len(easy) > MAX_EASY_MIN:
         long_min = remaining - MAX_EASY_MIN * len(easy)
     easy_total = max(remaining - long_min, 0)
     easy.sort()
+
+    # From step 5 the first easy run of every other week goes over hills or soft ground;
+    # strides go on up to two easy runs, never the day before a hard session.
+    terrain_day = easy[0] if recipe.terrain and easy else None
+    before_hard = {(d - 1) % 7 for d in (*hard, profile.quality_day)}
+    strides_days = [d for d in easy if d != terrain_day and d not in before_hard]
+    strides_days = strides_days[:STRIDES_PER_WEEK]
     for i, wd in enumerate(easy):
         day = start + timedelta(days=wd)
         minutes = easy_total // len(easy) + (1 if i < easy_total % len(easy) else 0)
+        if wd == terrain_day:
+            kind: SessionType = "hills"
+            title, rpe, strides = "Easy run on rolling or soft ground", 4, 0
+        elif wd in strides_days:
+            kind, title, rpe, strides = "strides", "Easy run with strides", 4, STRIDES_COUNT
+        else:
+            kind, title, rpe, strides = "easy", "Easy run", 3, 0
         sessions[wd] = Session(
             date=day,
-            type="easy",
-            title="Easy run",
+            type=kind,
+            title=title,
             planned_min=minutes,
-            target_rpe=3,
+            target_rpe=rpe,
             paces=paces_on(day),
+            strides=strides,
         )
-    for wd in dropped:
-        sessions[wd] = _rest(start + timedelta(days=wd), "An extra rest day this lighter week.")
+    for wd, note in rests.items():
+        sessions[wd] = _rest(start + timedelta(days=wd), note)
     if has_long and long_min > 0:
         day = start + timedelta(days=long_day)
         sessions[long_day] = Session(
@@ -207,46 +225,7 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
             target_rpe=4,
             paces=paces_on(day),
         )
-
-    week = [sessions.get(wd) or _rest(start + timedelta(days=wd)) for wd in range(7)]
-    if not any(s.type == "rest" for s in week):
-        # Every week keeps a day off: the shortest easy run gives way.
-        easiest = min((s for s in week if s.type == "easy"), key=lambda s: s.planned_min)
-        week[week.index(easiest)] = _rest(easiest.date, "At least one day off a week.")
-    week = _add_terrain(week, recipe.terrain)
-    return tuple(_add_strides(week, profile.quality_day))
-
-
-def _add_terrain(week: list[Session], terrain: bool) -> list[Session]:
-    """From step 5, one easy run every other week goes over gentle hills or soft ground."""
-    if not terrain:
-        return week
-    for i, s in enumerate(week):
-        if s.type == "easy":
-            week[i] = replace(
-                s, type="hills", title="Easy run on rolling or soft ground", target_rpe=4
-            )
-            break
-    return week
-
-
-def _add_strides(week: list[Session], quality_day: int) -> list[Session]:
-    """Strides on up to two easy runs, never the day before a hard session."""
-    added = 0
-    for i, s in enumerate(week):
-        if added == STRIDES_PER_WEEK:
-            break
-        next_is_hard = week[(i + 1) % 7].hard or (i + 1) % 7 == quality_day
-        if s.type == "easy" and not next_is_hard:
-            week[i] = replace(
-                s,
-                type="strides",
-                title="Easy run with strides",
-                strides=STRIDES_COUNT,
-                target_rpe=4,
-            )
-            added += 1
-    return week
+    return tuple(sessions.get(wd) or _rest(start + timedelta(days=wd)) for wd in range(7))
 
 
 def easy_instead(session: Session, note: str) -> Session:

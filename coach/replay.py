@@ -9,6 +9,7 @@ on or before `today` are read, so the future never rewrites the past.
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -30,17 +31,27 @@ from coach.history import (
     TimeTrial,
     Wellness,
 )
-from coach.load import ACWR_WARNING, MONOTONY_WARNING, acute_chronic_ratio, monotony, strain
+from coach.load import (
+    ACUTE_DAYS,
+    ACWR_WARNING,
+    CHRONIC_DAYS,
+    MONOTONY_WARNING,
+    ewma_series,
+    monotony,
+    strain,
+)
 from coach.microcycle import WeekRecipe, build_week, easy_instead, lighter, rest_instead
 from coach.model import Action, Decision, Metrics, Plan, Session, Week, WeekKind
 from coach.paces import TrainingPaces, format_duration, predict_race_s, training_paces
 from coach.paces import vdot_from_race as _vdot_from_race
 from coach.readiness import (
+    BASELINE_DAYS,
+    BASELINE_MAX_DAYS,
+    BASELINE_MIN_READINGS,
     SLEEP_TARGET_H,
     WEEKLY_MIN_READINGS,
     RhrBaseline,
     declining_performance,
-    rhr_baseline,
     rhr_recent_flag,
     rhr_single_morning_flag,
     rhr_threshold,
@@ -79,7 +90,14 @@ class _Facts:
     wellness: dict[date, list[Wellness]] = field(default_factory=lambda: defaultdict(list))
     skipped: dict[date, Skipped] = field(default_factory=dict)
     loads: dict[date, float] = field(default_factory=lambda: defaultdict(float))
+    load_origin: date = date.min
+    load_series: list[float] = field(default_factory=list)  # one per day, origin..today
+    acute: list[float] = field(default_factory=list)  # EWMA of load_series, 7 days
+    chronic: list[float] = field(default_factory=list)  # EWMA of load_series, 28 days
+    rhr_sums: list[float] = field(default_factory=list)  # prefix sums of bpm and bpm²,
+    rhr_squares: list[float] = field(default_factory=list)  # for O(1) baselines
     fitness: list[tuple[date, float]] = field(default_factory=list)  # (date, vdot), by date
+    fitness_dates: list[date] = field(default_factory=list)
     deloads: list[date] = field(default_factory=list)
     pauses: list[tuple[date, date, str]] = field(default_factory=list)  # inclusive ranges
     goals: list[tuple[date, Goal | None]] = field(default_factory=list)  # (set on, goal)
@@ -121,7 +139,13 @@ class _Facts:
                 f.goals.append((e.date, Goal(distance_m=e.distance_m, date=e.date_of_race)))
         f.rhr = sorted(rhr_by_day.items())
         f.rhr_dates = [d for d, _ in f.rhr]
+        f.rhr_sums, f.rhr_squares = [0.0], [0.0]
+        for _, bpm in f.rhr:
+            f.rhr_sums.append(f.rhr_sums[-1] + bpm)
+            f.rhr_squares.append(f.rhr_squares[-1] + bpm * bpm)
         f.fitness.sort(key=lambda item: item[0])
+        f.fitness_dates = [d for d, _ in f.fitness]
+        f._index_loads(min(history.profile.start_date, f.first_day or today), today)
         for p in open_pauses:
             ends = [r for r in resumes if r > p.date]
             end = p.until or date.max
@@ -130,16 +154,22 @@ class _Facts:
             f.pauses.append((p.date, end, p.reason))
         return f
 
+    def _index_loads(self, origin: date, today: date) -> None:
+        """Daily loads from the first fact to today, and their EWMAs, computed once."""
+        self.load_origin = origin
+        days = max((today - origin).days + 1, 0)
+        self.load_series = [self.loads.get(origin + timedelta(days=i), 0.0) for i in range(days)]
+        self.acute = ewma_series(self.load_series, ACUTE_DAYS)
+        self.chronic = ewma_series(self.load_series, CHRONIC_DAYS)
+
     def vdot_on(self, day: date) -> float | None:
-        vdot = None
-        for when, value in self.fitness:
-            if when > day:
-                break
-            vdot = value
-        return vdot
+        i = bisect.bisect_right(self.fitness_dates, day)
+        return self.fitness[i - 1][1] if i else None
 
     def paces_on(self, day: date) -> TrainingPaces | None:
         vdot = self.vdot_on(day)
+        # One decimal of VDOT is finer than any pace a runner can hold, and keeps the
+        # training_paces cache small.
         return None if vdot is None else training_paces(round(vdot, 1))
 
     def goal_as_of(self, day: date) -> Goal | None:
@@ -164,13 +194,28 @@ class _Facts:
         return [bpm for _, bpm in self.rhr[lo:hi]]
 
     def baseline(self, as_of: date) -> RhrBaseline | None:
-        lo = bisect.bisect_left(self.rhr_dates, as_of - timedelta(days=60))
+        """`readiness.rhr_baseline` from prefix sums: the replay asks for one every week."""
         hi = bisect.bisect_left(self.rhr_dates, as_of)
-        return rhr_baseline(self.rhr[lo:hi], as_of)
+        for window in (BASELINE_DAYS, BASELINE_MAX_DAYS):
+            lo = bisect.bisect_left(self.rhr_dates, as_of - timedelta(days=window))
+            n = hi - lo
+            if n >= BASELINE_MIN_READINGS:
+                mean = (self.rhr_sums[hi] - self.rhr_sums[lo]) / n
+                variance = (self.rhr_squares[hi] - self.rhr_squares[lo]) / n - mean * mean
+                return RhrBaseline(mean=mean, sd=math.sqrt(max(variance, 0.0)), readings=n)
+        return None
 
     def daily_loads(self, first: date, last: date) -> list[float]:
-        days = (last - first).days + 1
-        return [self.loads.get(first + timedelta(days=i), 0.0) for i in range(days)]
+        lo = (first - self.load_origin).days
+        hi = (last - self.load_origin).days + 1
+        return self.load_series[max(lo, 0) : max(hi, 0)]
+
+    def acwr_on(self, day: date) -> float | None:
+        """`load.acute_chronic_ratio` of the loads up to `day`, from the precomputed EWMAs."""
+        i = (day - self.load_origin).days
+        if i + 1 < CHRONIC_DAYS or i >= len(self.chronic) or self.chronic[i] == 0:
+            return None
+        return self.acute[i] / self.chronic[i]
 
 
 def _merge_runs(old: Run | None, new: Run) -> Run:
@@ -342,6 +387,8 @@ def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[str]) -> bool:
 
 
 def _paused_days(start: date, facts: _Facts) -> int:
+    if not facts.pauses:
+        return 0
     return sum(1 for i in range(7) if facts.pause_on(start + timedelta(days=i)) is not None)
 
 
@@ -364,7 +411,8 @@ def _shape(
     review: WeekReview | None,
 ) -> _Shape:
     """Decide the week: the calendar first (pause, race), then the week that ended."""
-    paces = facts.paces_on(start)
+    # Paces as of the quality day, so a time trial earlier in the week already counts.
+    paces = facts.paces_on(start + timedelta(days=profile.quality_day))
     goal = facts.goal_as_of(start + timedelta(days=6))
     race_index = None
     if goal is not None and goal.date >= profile.start_date:
@@ -709,17 +757,13 @@ def _metrics(facts: _Facts, profile: Profile, today: date) -> Metrics:
     baseline = facts.baseline(today)
     recent = facts.rhr_between(today - timedelta(days=2), today)
     return Metrics(
-        acwr=acute_chronic_ratio(loads),
+        acwr=facts.acwr_on(today),
         monotony=monotony(last7) if len(last7) == 7 else None,
         strain=strain(last7) if len(last7) == 7 else None,
         weekly_load=sum(last7),
         rhr_baseline=None if baseline is None else baseline.mean,
         rhr_recent=sum(recent) / len(recent) if recent else None,
     )
-
-
-def _acwr_at(facts: _Facts, first: date, day: date) -> float | None:
-    return acute_chronic_ratio(facts.daily_loads(first, day)) if day >= first else None
 
 
 def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) -> Plan:
@@ -731,7 +775,6 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
     state = _State(
         step=0, base=profile.weekly_minutes, cap=_floor5(profile.weekly_minutes * VOLUME_CAP)
     )
-    first_load_day = min(start, facts.first_day or start)
 
     weeks: list[Week] = []
     last_hard: date | None = None
@@ -741,7 +784,7 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         previous = weeks[-1] if weeks else None
         review = None
         if previous is not None and week_start - timedelta(days=1) <= today:
-            acwr = _acwr_at(facts, first_load_day, week_start - timedelta(days=1))
+            acwr = facts.acwr_on(week_start - timedelta(days=1))
             review = _review(previous, profile.quality_day, facts, state, acwr)
             state.deload_next = None
         elif previous is None:
