@@ -28,7 +28,7 @@ from functools import cache
 from typing import Literal, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot import texts
+from bot.texts import problems as texts
 
 __all__ = [
     "CROSS_SPORTS",

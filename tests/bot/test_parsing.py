@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import parsing, texts
+from bot import parsing
+from bot.texts import problems as texts
 from bot.parsing import (
     CROSS_SPORTS,
     MAX_TEXT_CHARS,

@@ -1,0 +1,124 @@
+"""The composition root: settings, database, clock, scheduler and handlers, built once.
+
+`build_application` is what `python -m bot`, `make play` and the end-to-end tests run, so
+all three exercise the same bot.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import delivery, outbox
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.handlers import checkin, commands, onboarding, router
+from bot.handlers.common import handler
+from bot.runtime import RUNTIME_KEY, Runtime
+from bot.store.db import make_engine, migrate, session_factory
+from bot.texts.common import COMMANDS
+
+log = logging.getLogger(__name__)
+
+# (command, function, needs a finished profile)
+COMMAND_HANDLERS: tuple[tuple[str, Any, bool], ...] = (
+    ("start", onboarding.start, False),
+    ("help", commands.help_command, False),
+    ("cancel", router.on_cancel, False),
+    ("today", commands.today, True),
+    ("week", commands.week, True),
+    ("checkin", checkin.start, True),
+    ("rhr", commands.rhr, True),
+    ("deload", commands.deload, True),
+    ("trial", commands.trial, True),
+    ("paces", commands.paces, True),
+    ("pause", commands.pause, True),
+    ("resume", commands.resume, True),
+    ("settings", commands.settings, True),
+)
+
+
+def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
+    engine = make_engine(settings.database_url.get_secret_value())
+    migrate(engine)
+    return Runtime(settings=settings, sessions=session_factory(engine), clock=clock or SystemClock())
+
+
+def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, Any]:
+    settings = runtime.settings
+    token = settings.telegram_bot_token
+    if token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    base = settings.telegram_api_base_url.rstrip("/")
+    application = (
+        ApplicationBuilder()
+        .token(token.get_secret_value())
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .post_init(_publish_commands)
+        .build()
+    )
+    application.bot_data[RUNTIME_KEY] = runtime
+    for name, function, needs_profile in COMMAND_HANDLERS:
+        application.add_handler(CommandHandler(name, handler(function, needs_profile=needs_profile)))
+    application.add_handler(CallbackQueryHandler(handler(router.on_callback)))
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND, handler(router.on_text))
+    )
+    application.add_handler(MessageHandler(filters.COMMAND, handler(router.on_unknown_command)))
+    application.add_handler(MessageHandler(filters.ALL, handler(router.on_other_message)))
+    application.add_error_handler(_log_error)
+
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    job_queue.run_repeating(_tick, interval=settings.tick_seconds, first=1.0,
+                            name="outbox", data=f"worker-{uuid.uuid4().hex[:8]}")
+    return application
+
+
+async def run_tick_now(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """One scheduler pass, outside the JobQueue: `make play` calls it after moving time."""
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    await delivery.run_tick(application.bot, runtime.sessions, outbox.render,
+                            runtime.clock.now(), "play")
+
+
+async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    worker = str(context.job.data) if context.job is not None else "worker"
+    await delivery.run_tick(context.bot, runtime.sessions, outbox.render,
+                            runtime.clock.now(), worker)
+
+
+async def _publish_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+
+
+async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # PTB's own error path (e.g. a network error while polling). The token is never in
+    # these messages: PTB redacts it, and we log the exception type and text only.
+    error = context.error
+    log.warning("telegram error: %s: %s", type(error).__name__, error)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def polling_updates() -> list[str]:
+    return Update.ALL_TYPES

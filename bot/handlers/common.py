@@ -1,0 +1,185 @@
+"""One update, one transaction: idempotent inbound, replies sent after the commit.
+
+`handler(fn)` adapts a plain function to python-telegram-bot:
+  1. opens a transaction and records the update id; a redelivered update stops here;
+  2. loads the runner (creating the row on first contact);
+  3. runs `fn(turn)`, which changes the store and queues replies;
+  4. commits, then sends the replies. If anything raises before the commit, nothing is
+     stored and the runner gets a short apology; the update can safely come again.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.coaching import local_today
+from bot.runtime import Runtime, runtime_of
+from bot.store import repo
+from bot.store.models import Athlete
+from bot.texts import common as texts
+
+log = logging.getLogger(__name__)
+
+Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
+
+
+@dataclass
+class Reply:
+    """Something to say. `edit` names a message of ours to change in place instead."""
+
+    text: str
+    keyboard: Keyboard | None = None
+    edit: int | None = None
+    # Called after sending with the message id, in a second short transaction: e.g. to
+    # remember which message a check-in edits from now on.
+    on_sent: Callable[[Session, int], None] | None = None
+    document: tuple[str, bytes] | None = None  # (file name, content) sent as a file
+
+
+@dataclass
+class Turn:
+    """One update being handled: the store, the runner, the time, and what to say."""
+
+    session: Session
+    athlete: Athlete
+    now: datetime  # UTC
+    runtime: Runtime
+    replies: list[Reply] = field(default_factory=list)
+    answer: str | None = None  # a short notice on the tapped button (callback queries)
+    alert: bool = False
+
+    @property
+    def today(self) -> date:
+        return local_today(self.athlete, self.now)
+
+    @property
+    def athlete_id(self) -> int:
+        assert self.athlete.id is not None
+        return self.athlete.id
+
+    @property
+    def onboarded(self) -> bool:
+        return self.athlete.profile is not None
+
+    def say(self, text: str, keyboard: Keyboard | None = None, **kwargs: Any) -> None:
+        self.replies.append(Reply(text=text, keyboard=keyboard, **kwargs))
+
+    def refuse(self, text: str) -> None:
+        """A tap we can't accept: a notice on the button, nothing changed."""
+        self.answer, self.alert = text, True
+
+
+def esc(value: object) -> str:
+    """Anything the runner typed, made safe for Telegram HTML."""
+    return html.escape(str(value), quote=False)
+
+
+def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+         for row in keyboard]
+    )
+
+
+TurnHandler = Callable[[Turn, Update], None]
+
+
+def handler(
+    fn: TurnHandler, *, needs_profile: bool = False
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or chat.type != "private":
+            return  # Ramp talks one to one
+        rt = runtime_of(context)
+        now = rt.clock.now()
+        try:
+            with rt.sessions() as session, session.begin():
+                if not repo.mark_update_processed(session, update.update_id):
+                    log.info("update %s seen before; skipped", update.update_id)
+                    return
+                athlete = repo.get_or_create_athlete(
+                    session, user.id, chat.id, first_name=user.first_name or ""
+                )
+                if not athlete.active:
+                    repo.set_active(session, athlete.id or 0, True)  # they came back
+                turn = Turn(session=session, athlete=athlete, now=now, runtime=rt)
+                if needs_profile and not turn.onboarded:
+                    turn.say(texts.NOT_SET_UP)
+                    turn.answer = texts.NOT_SET_UP_SHORT
+                else:
+                    fn(turn, update)
+        except Exception:
+            log.exception("update %s failed; nothing was stored", update.update_id)
+            await _apologise(update, context)
+            return
+        await deliver(context, update, turn)
+
+    return run
+
+
+async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.callback_query is not None:
+        await _quietly(update.callback_query.answer(texts.SOMETHING_WENT_WRONG, show_alert=True))
+    elif update.effective_chat is not None:
+        await _quietly(
+            context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
+        )
+
+
+async def _quietly(call: Awaitable[Any]) -> None:
+    try:
+        await call
+    except Exception:  # the apology itself failing must not hide the first error
+        log.warning("could not apologise", exc_info=True)
+
+
+async def deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, turn: Turn) -> None:
+    """Answer the tapped button, then send or edit every reply, in order."""
+    bot = context.bot
+    if update.callback_query is not None:
+        await _quietly(update.callback_query.answer(turn.answer, show_alert=turn.alert))
+    chat_id = turn.athlete.chat_id
+    for reply in turn.replies:
+        try:
+            message_id = await _send(bot, chat_id, reply)
+        except Forbidden:
+            log.info("chat %s blocked the bot", chat_id)
+            return
+        if reply.on_sent is not None and message_id is not None:
+            with turn.runtime.sessions() as session, session.begin():
+                reply.on_sent(session, message_id)
+
+
+async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
+    if reply.document is not None:
+        name, content = reply.document
+        sent = await bot.send_document(chat_id, document=content, filename=name,
+                                       caption=reply.text, parse_mode=ParseMode.HTML)
+        return int(sent.message_id)
+    if reply.edit is not None:
+        try:
+            await bot.edit_message_text(reply.text, chat_id=chat_id, message_id=reply.edit,
+                                        parse_mode=ParseMode.HTML,
+                                        reply_markup=markup(reply.keyboard))
+            return reply.edit
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return reply.edit  # the same tap twice: nothing to change
+            log.info("could not edit message %s (%s); sending a new one", reply.edit, error)
+    sent = await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
+                                  reply_markup=markup(reply.keyboard))
+    return int(sent.message_id)

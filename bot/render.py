@@ -1,0 +1,75 @@
+"""Plans as Telegram HTML: a session, a week, paces. Short enough for a phone screen."""
+
+from __future__ import annotations
+
+from coach.decision import day_label
+from coach.describe import describe_session, paces_line
+from coach.model import Plan, Session, Week
+from coach.paces import TrainingPaces, Units, format_duration, predict_race_s
+
+from bot.handlers.common import esc
+
+LABELS = ("Warm-up:", "Main set:", "Cool-down:", "Target RPE", "Cue:", "Afterwards:")
+MARKS = {"done": "✅", "changed": "🔁", "skipped": "✖️"}
+MAX_MESSAGE = 4096
+
+
+def session_title(session: Session) -> str:
+    minutes = f" · {session.planned_min} min" if session.planned_min else ""
+    return f"{esc(session.title)}{minutes}"
+
+
+def session_html(session: Session, units: Units, heading: str | None = None) -> str:
+    """A session as the morning message shows it: title, then one line per instruction."""
+    head = heading or day_label(session.date)
+    lines = [f"<b>{esc(head)}: {session_title(session)}</b>"]
+    for line in describe_session(session, units).splitlines():
+        text = esc(line)
+        for label in LABELS:
+            if text.startswith(label):
+                text = f"<b>{label}</b>{text[len(label):]}"
+                break
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def decision_html(week: Week) -> str:
+    action = week.decision.action
+    lines = [f"<b>Decision: {esc(action)}</b> — {esc(week.kind)}, "
+             f"{'step ' + str(week.step) if week.step else esc(week.phase)}, "
+             f"{week.planned_min} min"]
+    lines += [f"• {esc(reason)}" for reason in week.decision.reasons]
+    lines += [f"↪ {esc(change)}" for change in week.changes]
+    return "\n".join(lines)
+
+
+def week_lines(week: Week, marks: dict[str, str] | None = None) -> list[str]:
+    """One line per day: mark, day, session."""
+    marks = marks or {}
+    lines = []
+    for s in week.sessions:
+        mark = MARKS.get(marks.get(s.date.isoformat(), ""), "▫️" if s.type != "rest" else "·")
+        lines.append(f"{mark} {esc(day_label(s.date))}: {session_title(s)}")
+    return lines
+
+
+def week_outline(week: Week) -> str:
+    runs = [f"{s.date:%a} {esc(s.title)}" for s in week.sessions if s.type != "rest"]
+    return ", ".join(runs)
+
+
+def paces_html(paces: TrainingPaces, vdot: float, units: Units) -> str:
+    five_k = format_duration(predict_race_s(vdot, 5000))
+    return (f"<b>VDOT {vdot:.1f}</b> (a {five_k} 5K)\n"
+            f"{esc(paces_line(paces, units))}")
+
+
+def clip(text: str) -> str:
+    """Telegram refuses messages over 4096 characters; a week never needs that many."""
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
+def plan_paces_html(plan: Plan, units: Units) -> str | None:
+    if plan.paces is None or plan.vdot is None:
+        return None
+    return paces_html(plan.paces, plan.vdot, units)
