@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/python -m bot
 
 play: $(STAMP)
-	$(BIN)/python -m emulator.play
+	$(BIN)/python -m bot.play
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ import logging
 import uuid
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -53,7 +53,9 @@ COMMAND_HANDLERS: tuple[tuple[str, Any, bool], ...] = (
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     engine = make_engine(settings.database_url.get_secret_value())
     migrate(engine)
-    return Runtime(settings=settings, sessions=session_factory(engine), clock=clock or SystemClock())
+    return Runtime(
+        settings=settings, sessions=session_factory(engine), clock=clock or SystemClock()
+    )
 
 
 def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -72,7 +74,9 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     )
     application.bot_data[RUNTIME_KEY] = runtime
     for name, function, needs_profile in COMMAND_HANDLERS:
-        application.add_handler(CommandHandler(name, handler(function, needs_profile=needs_profile)))
+        application.add_handler(
+            CommandHandler(name, handler(function, needs_profile=needs_profile))
+        )
     application.add_handler(CallbackQueryHandler(handler(router.on_callback)))
     application.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND, handler(router.on_text))
@@ -84,23 +88,30 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
-    job_queue.run_repeating(_tick, interval=settings.tick_seconds, first=1.0,
-                            name="outbox", data=f"worker-{uuid.uuid4().hex[:8]}")
+    job_queue.run_repeating(
+        _tick,
+        interval=settings.tick_seconds,
+        first=1.0,
+        name="outbox",
+        data=f"worker-{uuid.uuid4().hex[:8]}",
+    )
     return application
 
 
 async def run_tick_now(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """One scheduler pass, outside the JobQueue: `make play` calls it after moving time."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
-    await delivery.run_tick(application.bot, runtime.sessions, outbox.render,
-                            runtime.clock.now(), "play")
+    await delivery.run_tick(
+        application.bot, runtime.sessions, outbox.message_for, runtime.clock.now(), "play"
+    )
 
 
 async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
     worker = str(context.job.data) if context.job is not None else "worker"
-    await delivery.run_tick(context.bot, runtime.sessions, outbox.render,
-                            runtime.clock.now(), worker)
+    await delivery.run_tick(
+        context.bot, runtime.sessions, outbox.message_for, runtime.clock.now(), worker
+    )
 
 
 async def _publish_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -115,10 +126,29 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def polling_updates() -> list[str]:
-    return Update.ALL_TYPES
+async def start_in_background(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Start polling without taking over the event loop (what `run_polling` does inside),
+    for `make play` and the end-to-end tests."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0.0, timeout=1, allowed_updates=["message", "callback_query"]
+    )
+
+
+async def stop_in_background(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from coach.errors import CoachInputError
-from coach.history import Event, History, event_from_dict, event_to_dict, history_from_dict
-from coach.model import Plan, Session as PlannedSession
-from coach.replay import plan
-
 from bot.store import repo
 from bot.store.models import Athlete
+from coach.errors import CoachInputError
+from coach.history import Event, History, event_from_dict, event_to_dict, history_from_dict
+from coach.model import Plan
+from coach.model import Session as PlannedSession
+from coach.replay import plan
 
 
 def local_now(athlete: Athlete, now_utc: datetime) -> datetime:
@@ -78,3 +78,20 @@ def record(
         repo.replace_event(session, athlete.id, as_dict, dedupe_key)
         return True
     return repo.append_event(session, athlete.id, as_dict, dedupe_key)
+
+
+def active_pause(history: History, today: date) -> tuple[date, str] | None:
+    """(start, reason) of the pause the runner is in today, if any."""
+    pauses = [e for e in history.events if e.type == "pause" and e.date <= today]
+    if not pauses:
+        return None
+    latest = max(pauses, key=lambda e: e.date)
+    assert latest.type == "pause"
+    resumed = any(e.type == "resume" and latest.date < e.date <= today for e in history.events)
+    if resumed or (latest.until is not None and latest.until < today):
+        return None
+    return latest.date, latest.reason
+
+
+def logged_on(history: History, day: date, kind: str) -> list[Event]:
+    return [e for e in history.events if e.date == day and e.type == kind]

@@ -1,9 +1,88 @@
-"""Placeholder: being written."""
+"""What each scheduled message says: the morning session, the check-in, the weekly review.
+
+`message_for` is handed to `bot.delivery` and runs when a delivery is sent, so the message
+always reflects the history as it is at that moment. None means "nothing to say today"
+(before the plan starts, on a paused day, a check-in already answered).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from bot import coaching, render
+from bot.delivery import Outgoing
+from bot.handlers import checkin
+from bot.handlers.common import Keyboard, esc, markup
+from bot.store.models import Athlete, Delivery
+from bot.texts import commands as texts
+from coach.paces import Units
 
 
-def render(session: Any, athlete: Any, delivery: Any) -> None:
+def message_for(session: Session, athlete: Athlete, delivery: Delivery) -> Outgoing | None:
+    if athlete.profile is None:
+        return None
+    day = delivery.local_date
+    history = coaching.history_of(session, athlete)
+    if day < history.profile.start_date or coaching.active_pause(history, day) is not None:
+        return None
+    if delivery.kind == "morning":
+        return _morning(session, athlete, day)
+    if delivery.kind == "checkin":
+        message = checkin.checkin_message(session, athlete, day)
+        return None if message is None else Outgoing(message[0], markup(message[1]))
+    if delivery.kind == "weekly_review":
+        return _weekly_review(session, athlete, day)
     return None
+
+
+def _units(athlete: Athlete) -> Units:
+    return "mi" if athlete.units == "mi" else "km"
+
+
+def _morning(session: Session, athlete: Athlete, day: date) -> Outgoing:
+    plan = coaching.plan_for(session, athlete, day, 0)
+    today = plan.session_on(day)
+    assert today is not None
+    name = f", {esc(athlete.first_name)}" if athlete.first_name else ""
+    parts = [
+        texts.GOOD_MORNING.format(name=name),
+        render.session_html(today, _units(athlete), heading=texts.TODAY_HEADING),
+    ]
+    if today.type == "rest":
+        parts.append(texts.REST_DAY_NOTE)
+    keyboard: Keyboard = []
+    missing = checkin.missing_note(session, athlete, day - timedelta(days=1))
+    if missing is not None:
+        parts.append(missing[0])
+        keyboard += missing[1]
+    history = coaching.history_of(session, athlete)
+    if not coaching.logged_on(history, day, "rhr"):
+        parts.append(texts.RHR_PROMPT)
+        keyboard += render.rhr_keyboard(athlete.id or 0, day, plan.metrics.rhr_baseline)
+    return Outgoing(render.clip("\n\n".join(parts)), markup(keyboard))
+
+
+def _weekly_review(session: Session, athlete: Athlete, day: date) -> Outgoing | None:
+    plan = coaching.plan_for(session, athlete, day, 1)
+    if not plan.upcoming:
+        return None
+    ended, following = plan.week, plan.upcoming[0]
+    history = coaching.history_of(session, athlete)
+    planned = [s for s in ended.sessions if s.type != "rest"]
+    done = sum(1 for s in planned if coaching.logged_on(history, s.date, "run"))
+    lines = [
+        texts.WEEKLY_REVIEW,
+        texts.WEEKLY_REVIEW_DONE.format(done=done, planned=len(planned)),
+        "",
+        texts.WEEKLY_REVIEW_NEXT.format(action=esc(following.decision.action)),
+    ]
+    lines += [f"• {esc(reason)}" for reason in following.decision.reasons]
+    lines += [
+        "",
+        texts.WEEKLY_REVIEW_OUTLINE.format(
+            outline=render.week_outline(following), minutes=following.planned_min
+        ),
+    ]
+    return Outgoing(render.clip("\n".join(lines)))

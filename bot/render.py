@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from bot.handlers.common import Keyboard, esc
 from coach.decision import day_label
 from coach.describe import describe_session, paces_line
 from coach.model import Plan, Session, Week
 from coach.paces import TrainingPaces, Units, format_duration, predict_race_s
 
-from bot.handlers.common import esc
-
 LABELS = ("Warm-up:", "Main set:", "Cool-down:", "Target RPE", "Cue:", "Afterwards:")
 MARKS = {"done": "✅", "changed": "🔁", "skipped": "✖️"}
 MAX_MESSAGE = 4096
+# Resting-HR buttons around the runner's baseline: most mornings are within a few beats.
+RHR_BUTTON_OFFSETS = (-3, -2, -1, 0, 1, 2, 4, 6)
 
 
 def session_title(session: Session) -> str:
@@ -27,7 +30,7 @@ def session_html(session: Session, units: Units, heading: str | None = None) -> 
         text = esc(line)
         for label in LABELS:
             if text.startswith(label):
-                text = f"<b>{label}</b>{text[len(label):]}"
+                text = f"<b>{label}</b>{text[len(label) :]}"
                 break
         lines.append(text)
     return "\n".join(lines)
@@ -35,9 +38,11 @@ def session_html(session: Session, units: Units, heading: str | None = None) -> 
 
 def decision_html(week: Week) -> str:
     action = week.decision.action
-    lines = [f"<b>Decision: {esc(action)}</b> — {esc(week.kind)}, "
-             f"{'step ' + str(week.step) if week.step else esc(week.phase)}, "
-             f"{week.planned_min} min"]
+    lines = [
+        f"<b>Decision: {esc(action)}</b> — {esc(week.kind)}, "
+        f"{'step ' + str(week.step) if week.step else esc(week.phase)}, "
+        f"{week.planned_min} min"
+    ]
     lines += [f"• {esc(reason)}" for reason in week.decision.reasons]
     lines += [f"↪ {esc(change)}" for change in week.changes]
     return "\n".join(lines)
@@ -60,8 +65,7 @@ def week_outline(week: Week) -> str:
 
 def paces_html(paces: TrainingPaces, vdot: float, units: Units) -> str:
     five_k = format_duration(predict_race_s(vdot, 5000))
-    return (f"<b>VDOT {vdot:.1f}</b> (a {five_k} 5K)\n"
-            f"{esc(paces_line(paces, units))}")
+    return f"<b>VDOT {vdot:.1f}</b> (a {five_k} 5K)\n{esc(paces_line(paces, units))}"
 
 
 def clip(text: str) -> str:
@@ -73,3 +77,11 @@ def plan_paces_html(plan: Plan, units: Units) -> str | None:
     if plan.paces is None or plan.vdot is None:
         return None
     return paces_html(plan.paces, plan.vdot, units)
+
+
+def rhr_keyboard(athlete_id: int, day: date, baseline: float | None) -> Keyboard:
+    """One-tap resting HR for `day`: "rhr:<runner>:<yyyymmdd>:<bpm>"."""
+    centre = round(baseline) if baseline is not None else 55
+    values = [centre + offset for offset in RHR_BUTTON_OFFSETS if 25 <= centre + offset <= 120]
+    buttons = [(str(v), f"rhr:{athlete_id}:{day:%Y%m%d}:{v}") for v in values]
+    return [buttons[:4], buttons[4:]]

@@ -1,23 +1,413 @@
-"""Placeholder: being written."""
+"""The command family: /today /week /deload /rhr /trial /paces /pause /resume /settings /help."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, datetime
 
 from telegram import Update
 
-from bot.handlers.common import Turn
-from bot.texts import common as texts
+from bot import coaching, render
+from bot.handlers.common import Turn, esc
+from bot.parsing import ParseError, clean_text, parse_race, parse_rhr
+from bot.store import repo
+from bot.store.models import ConversationState
+from bot.texts import commands as texts
+from bot.texts import common
+from coach.decision import day_label
+from coach.errors import CoachInputError
+from coach.history import WEEKDAYS, DeloadRequest, Pause, RestingHR, Resume, TimeTrial
+from coach.model import Plan, Week
+from coach.paces import (
+    PREDICTED_DISTANCES,
+    Units,
+    format_distance,
+    format_duration,
+    race_predictions,
+    training_paces,
+    vdot_from_race,
+)
+
+# --- small helpers ---------------------------------------------------------------------
+
+
+def _argument(update: Update) -> str:
+    """What follows the command: '/rhr 52' → '52'."""
+    message = update.effective_message
+    text = message.text if message is not None and message.text else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def _takes_nothing(turn: Turn, update: Update, command: str) -> bool:
+    """Junk after a command that takes nothing: say so, do nothing."""
+    if _argument(update):
+        turn.say(common.COMMAND_TAKES_NO_ARGUMENTS.format(command=command))
+        return False
+    return True
+
+
+def _units(turn: Turn) -> Units:
+    return "mi" if turn.athlete.units == "mi" else "km"
+
+
+def _plan(turn: Turn, weeks_ahead: int = 2) -> Plan:
+    return coaching.plan_for(turn.session, turn.athlete, turn.today, weeks_ahead)
+
+
+def _start_date(turn: Turn) -> date:
+    assert turn.athlete.profile is not None
+    return date.fromisoformat(turn.athlete.profile["start_date"])
+
+
+def _not_started(turn: Turn) -> bool:
+    start = _start_date(turn)
+    if turn.today < start:
+        turn.say(common.PLAN_STARTS_ON.format(day=day_label(start)))
+        return True
+    return False
+
+
+def _callback_owner(turn: Turn, parts: list[str], size: int) -> bool:
+    """Buttons carry the runner's id: a forged or malformed one changes nothing."""
+    if len(parts) != size or not parts[0].isdigit():
+        turn.refuse(common.BUTTON_EXPIRED)
+        return False
+    if int(parts[0]) != turn.athlete_id:
+        turn.refuse(common.BUTTON_NOT_YOURS)
+        return False
+    return True
+
+
+def _day_from(token: str) -> date | None:
+    try:
+        return datetime.strptime(token, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+# --- /help, /today, /week ---------------------------------------------------------------
 
 
 def help_command(turn: Turn, update: Update) -> None:
-    lines = "\n".join(f"/{name} — {what}" for name, what in texts.COMMANDS)
-    turn.say(texts.HELP.format(commands=lines))
+    lines = "\n".join(f"/{name} — {esc(what)}" for name, what in common.COMMANDS)
+    turn.say(common.HELP.format(commands=lines))
 
 
-def _todo(turn: Turn, *args: Any) -> None:
-    turn.say("Not ready yet.")
+def today(turn: Turn, update: Update) -> None:
+    if not _takes_nothing(turn, update, "today") or _not_started(turn):
+        return
+    history = coaching.history_of(turn.session, turn.athlete)
+    paused = coaching.active_pause(history, turn.today)
+    if paused is not None:
+        turn.say(texts.PAUSED_TODAY.format(reason=esc(paused[1])))
+        return
+    plan = coaching.plan_for(turn.session, turn.athlete, turn.today, 0)
+    session = plan.session_on(turn.today)
+    assert session is not None
+    text = render.session_html(session, _units(turn), heading=texts.TODAY_HEADING)
+    if session.type == "rest":
+        text += "\n" + texts.REST_DAY_NOTE
+    keyboard = None
+    if not coaching.logged_on(history, turn.today, "rhr"):
+        text += "\n\n" + texts.RHR_PROMPT
+        keyboard = render.rhr_keyboard(turn.athlete_id, turn.today, plan.metrics.rhr_baseline)
+    turn.say(render.clip(text), keyboard)
 
 
-today = week = rhr = deload = trial = paces = pause = resume = settings = _todo
-on_deload_callback = on_pause_callback = on_rhr_callback = on_trial_text = _todo
+def _marks(turn: Turn, week: Week) -> dict[str, str]:
+    history = coaching.history_of(turn.session, turn.athlete)
+    marks: dict[str, str] = {}
+    dates = {s.date for s in week.sessions}
+    for event in history.events:
+        if event.date in dates and event.type in ("run", "cross"):
+            session = week.session_on(event.date)
+            planned_run = session.type not in ("rest", "cross")
+            marks[event.date.isoformat()] = "done" if planned_run else "changed"
+        elif event.date in dates and event.type == "skipped":
+            marks.setdefault(event.date.isoformat(), "skipped")
+    return marks
+
+
+def week(turn: Turn, update: Update) -> None:
+    if not _takes_nothing(turn, update, "week") or _not_started(turn):
+        return
+    plan = _plan(turn, weeks_ahead=1)
+    current = plan.week
+    lines = [texts.WEEK_HEADING.format(number=current.index + 1, start=day_label(current.start))]
+    lines += render.week_lines(current, _marks(turn, current))
+    lines += ["", render.decision_html(current), ""]
+    if plan.upcoming:
+        following = plan.upcoming[0]
+        lines.append(
+            texts.WEEK_NEXT.format(
+                action=esc(following.decision.action), outline=render.week_outline(following)
+            )
+        )
+    else:
+        lines.append(texts.WEEK_NOTHING_NEXT)
+    turn.say(render.clip("\n".join(lines)))
+
+
+# --- /rhr and the morning buttons -------------------------------------------------------
+
+
+def rhr(turn: Turn, update: Update) -> None:
+    argument = _argument(update)
+    if not argument:
+        turn.say(texts.RHR_USAGE)
+        return
+    try:
+        bpm = parse_rhr(clean_text(argument))
+    except ParseError as problem:
+        turn.say(problem.message)
+        return
+    _log_rhr(turn, turn.today, bpm)
+
+
+def on_rhr_callback(turn: Turn, parts: list[str], message_id: int) -> None:
+    if not _callback_owner(turn, parts, 3):
+        return
+    day = _day_from(parts[1])
+    if day is None or day != turn.today or not parts[2].isdigit():
+        turn.refuse(common.BUTTON_EXPIRED)  # a reading belongs to its own morning
+        return
+    try:
+        bpm = parse_rhr(parts[2])
+    except ParseError as problem:
+        turn.refuse(problem.message)
+        return
+    turn.answer = f"{bpm} ✓"
+    _log_rhr(turn, day, bpm)
+
+
+def _log_rhr(turn: Turn, day: date, bpm: int) -> None:
+    before = coaching.session_on(turn.session, turn.athlete, day)
+    coaching.record(
+        turn.session,
+        turn.athlete,
+        RestingHR(day, bpm),
+        today=turn.today,
+        dedupe_key=f"rhr:{day.isoformat()}",
+        replace=True,
+    )
+    plan = coaching.plan_for(turn.session, turn.athlete, day, 0)
+    lines = [texts.RHR_LOGGED.format(bpm=bpm)]
+    if plan.metrics.rhr_baseline is not None:
+        lines.append(texts.RHR_VS_BASELINE.format(baseline=plan.metrics.rhr_baseline))
+    after = plan.session_on(day)
+    if before is not None and after is not None and before.hard and not after.hard:
+        lines.append(texts.RHR_CHANGED_TODAY.format(title=esc(before.title)))
+    turn.say(" ".join(lines))
+
+
+# --- /deload ----------------------------------------------------------------------------
+
+
+def deload(turn: Turn, update: Update) -> None:
+    if not _takes_nothing(turn, update, "deload") or _not_started(turn):
+        return
+    token = f"dl:{turn.athlete_id}:{turn.today:%Y%m%d}"
+    turn.say(
+        texts.DELOAD_CONFIRM,
+        [[(texts.DELOAD_YES, f"{token}:yes"), (texts.DELOAD_NO, f"{token}:no")]],
+    )
+
+
+def on_deload_callback(turn: Turn, parts: list[str], message_id: int) -> None:
+    if not _callback_owner(turn, parts, 3):
+        return
+    day = _day_from(parts[1])
+    if day != turn.today or parts[2] not in ("yes", "no"):
+        turn.refuse(common.BUTTON_EXPIRED)
+        return
+    if parts[2] == "no":
+        turn.say(texts.DELOAD_KEPT, edit=message_id)
+        return
+    before = _plan(turn, weeks_ahead=1)
+    stored = coaching.record(
+        turn.session,
+        turn.athlete,
+        DeloadRequest(turn.today),
+        today=turn.today,
+        dedupe_key=f"deload:{turn.today.isoformat()}",
+    )
+    if not stored:
+        turn.say(texts.DELOAD_ALREADY, edit=message_id)
+        return
+    after = _plan(turn, weeks_ahead=1)
+    turn.say(_deload_summary(before, after, turn.today), edit=message_id)
+
+
+def _deload_summary(before: Plan, after: Plan, today: date) -> str:
+    lines = [texts.DELOAD_DONE, "", texts.DELOAD_CHANGES]
+    for old, new in zip(before.week.sessions, after.week.sessions, strict=True):
+        if new.date >= today and (old.title, old.planned_min) != (new.title, new.planned_min):
+            lines.append(
+                f"• {day_label(new.date)}: {render.session_title(old)} → "
+                f"{render.session_title(new)}"
+            )
+    if after.upcoming:
+        following = after.upcoming[0]
+        lines.append(
+            texts.DELOAD_NEXT_WEEK.format(minutes=following.planned_min, kind=esc(following.kind))
+        )
+    return "\n".join(lines)
+
+
+# --- /trial and /paces ------------------------------------------------------------------
+
+
+def trial(turn: Turn, update: Update) -> None:
+    argument = _argument(update)
+    if argument:
+        _log_trial(turn, argument)
+        return
+    repo.save_conversation(turn.session, turn.athlete_id, "trial", "result")
+    turn.say(texts.TRIAL_ASK)
+
+
+def on_trial_text(turn: Turn, conversation: ConversationState, text: str) -> None:
+    _log_trial(turn, text)
+
+
+def _log_trial(turn: Turn, text: str) -> None:
+    try:
+        distance, seconds = parse_race(clean_text(text))
+        vdot = vdot_from_race(distance, seconds)
+    except ParseError as problem:
+        turn.say(problem.message)
+        return
+    except CoachInputError as problem:
+        turn.say(esc(str(problem)).capitalize() + ".")
+        return
+    units = _units(turn)
+    old = _plan(turn, 0)
+    coaching.record(
+        turn.session,
+        turn.athlete,
+        TimeTrial(turn.today, distance, seconds),
+        today=turn.today,
+        dedupe_key=f"trial:{turn.today.isoformat()}",
+        replace=True,
+    )
+    repo.clear_conversation(turn.session, turn.athlete_id)
+    new_paces = render.paces_html(training_paces(vdot), vdot, units)
+    lines = [
+        texts.TRIAL_LOGGED.format(
+            distance=format_distance(distance, units), time=format_duration(seconds)
+        )
+    ]
+    old_paces = render.plan_paces_html(old, units)
+    if old_paces is None:
+        lines.append(texts.TRIAL_FIRST.format(new=new_paces))
+    else:
+        lines.append(texts.TRIAL_OLD_NEW.format(old=old_paces, new=new_paces))
+    turn.say("\n\n".join(lines))
+
+
+def paces(turn: Turn, update: Update) -> None:
+    if not _takes_nothing(turn, update, "paces"):
+        return
+    plan = _plan(turn, 0)
+    if plan.vdot is None or plan.paces is None:
+        turn.say(texts.PACES_NONE)
+        return
+    predictions = race_predictions(plan.vdot)
+    listed = ", ".join(
+        f"{name} {format_duration(predictions[name])}" for name in PREDICTED_DISTANCES
+    )
+    turn.say(
+        render.paces_html(plan.paces, plan.vdot, _units(turn))
+        + "\n"
+        + texts.PREDICTIONS.format(predictions=listed)
+    )
+
+
+# --- /pause and /resume -----------------------------------------------------------------
+
+
+def pause(turn: Turn, update: Update) -> None:
+    if not _takes_nothing(turn, update, "pause"):
+        return
+    paused = coaching.active_pause(coaching.history_of(turn.session, turn.athlete), turn.today)
+    if paused is not None:
+        turn.say(texts.ALREADY_PAUSED.format(day=day_label(paused[0]), reason=esc(paused[1])))
+        return
+    rows = [
+        [
+            (label, f"pz:{turn.athlete_id}:{turn.today:%Y%m%d}:{reason}")
+            for reason, label in texts.PAUSE_REASONS[:2]
+        ],
+        [
+            (label, f"pz:{turn.athlete_id}:{turn.today:%Y%m%d}:{reason}")
+            for reason, label in texts.PAUSE_REASONS[2:]
+        ],
+    ]
+    turn.say(texts.PAUSE_ASK, rows)
+
+
+def on_pause_callback(turn: Turn, parts: list[str], message_id: int) -> None:
+    if not _callback_owner(turn, parts, 3):
+        return
+    reasons = dict(texts.PAUSE_REASONS)
+    if _day_from(parts[1]) != turn.today or parts[2] not in reasons:
+        turn.refuse(common.BUTTON_EXPIRED)
+        return
+    history = coaching.history_of(turn.session, turn.athlete)
+    if coaching.active_pause(history, turn.today) is None:
+        coaching.record(
+            turn.session,
+            turn.athlete,
+            Pause(turn.today, None, parts[2]),
+            today=turn.today,
+            dedupe_key=f"pause:{turn.today.isoformat()}",
+        )
+    turn.say(texts.PAUSED.format(reason=esc(reasons[parts[2]].lower())), edit=message_id)
+
+
+def resume(turn: Turn, update: Update) -> None:
+    if not _takes_nothing(turn, update, "resume"):
+        return
+    history = coaching.history_of(turn.session, turn.athlete)
+    if coaching.active_pause(history, turn.today) is None:
+        turn.say(texts.NOT_PAUSED)
+        return
+    coaching.record(
+        turn.session,
+        turn.athlete,
+        Resume(turn.today),
+        today=turn.today,
+        dedupe_key=f"resume:{turn.today.isoformat()}",
+    )
+    plan = _plan(turn, 1)
+    following = plan.upcoming[0] if plan.upcoming else plan.week
+    turn.say(texts.RESUMED + "\n\n" + render.decision_html(following))
+
+
+# --- /settings --------------------------------------------------------------------------
+
+
+def settings(turn: Turn, update: Update) -> None:
+    if not _takes_nothing(turn, update, "settings"):
+        return
+    a = turn.athlete
+    profile = coaching.history_of(turn.session, a).profile
+    goal = texts.NO_GOAL
+    if profile.goal is not None:
+        goal = (
+            f"{format_distance(profile.goal.distance_m, _units(turn))} on "
+            f"{day_label(profile.goal.date)} {profile.goal.date.year}"
+        )
+    turn.say(
+        texts.SETTINGS.format(
+            time_zone=esc(a.time_zone),
+            morning=a.morning_time.strftime("%H:%M"),
+            checkin=a.checkin_time.strftime("%H:%M"),
+            units="miles" if a.units == "mi" else "kilometres",
+            run_days=", ".join(WEEKDAYS[d] for d in profile.run_days),
+            quality=WEEKDAYS[profile.quality_day],
+            long_run=WEEKDAYS[profile.long_run_day],
+            minutes=profile.weekly_minutes,
+            goal=goal,
+        )
+    )

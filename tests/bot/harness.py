@@ -20,7 +20,13 @@ from typing import Any
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot.app import build_application, build_runtime, run_tick_now
+from bot.app import (
+    build_application,
+    build_runtime,
+    run_tick_now,
+    start_in_background,
+    stop_in_background,
+)
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.runtime import Runtime
@@ -65,23 +71,12 @@ class BotHarness:
 
     async def boot(self) -> None:
         self.application = build_application(self.runtime)
-        await self.application.initialize()
-        if self.application.post_init is not None:  # as run_polling does
-            await self.application.post_init(self.application)
-        await self.application.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(poll_interval=0.0, timeout=1)
+        await start_in_background(self.application)
 
     async def shutdown(self) -> None:
-        app = self.application
-        if app is None:
-            return
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        self.application = None
+        if self.application is not None:
+            await stop_in_background(self.application)
+            self.application = None
 
     async def restart(self) -> None:
         """Stop the bot and start a fresh one on the same database: a crash or a deploy."""
@@ -102,9 +97,7 @@ class BotHarness:
     async def tap(self, user: int, label: str, message: MessageRecord | None = None) -> str:
         """Tap the button whose label contains `label` on the latest message with buttons."""
         target = message or self.latest_with_buttons(user)
-        data = next(
-            (d for text, d in _buttons(target) if label.lower() in text.lower()), None
-        )
+        data = next((d for text, d in _buttons(target) if label.lower() in text.lower()), None)
         assert data is not None, f"no button {label!r} in {_buttons(target)}"
         query_id = self.emulator.user_taps(user, target.message_id, data)
         await self.settle()
