@@ -25,6 +25,11 @@ class ShiftedClock:
 
     offset: timedelta = field(default_factory=timedelta)
 
+    @classmethod
+    def starting_at(cls, instant: datetime) -> ShiftedClock:
+        """A clock that reads `instant` now and runs on from there."""
+        return cls(offset=instant - datetime.now(UTC))
+
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset
 

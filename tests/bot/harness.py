@@ -49,7 +49,7 @@ class BotHarness:
     @classmethod
     @asynccontextmanager
     async def started(
-        cls, tmp_path: Path, database_url: str | None = None
+        cls, tmp_path: Path, database_url: str | None = None, start_at: datetime | None = None
     ) -> AsyncIterator[BotHarness]:
         emulator = BotApiEmulator()
         await emulator.start()
@@ -59,7 +59,7 @@ class BotHarness:
             DATABASE_URL=SecretStr(database_url or f"sqlite:///{tmp_path / 'ramp.db'}"),
             RAMP_TICK_SECONDS=3600,  # the test runs ticks itself, when it moves time
         )
-        clock = ShiftedClock()
+        clock = ShiftedClock.starting_at(start_at) if start_at else ShiftedClock()
         harness = cls(emulator=emulator, runtime=build_runtime(settings, clock), clock=clock)
         await harness.boot()
         try:
@@ -104,8 +104,9 @@ class BotHarness:
         return query_id
 
     async def tap_data(self, user: int, data: str, message_id: int) -> str:
-        """Send raw callback data, as a forged or stale button would."""
-        query_id = self.emulator.user_taps(user, message_id, data)
+        """Send raw callback data, as a forged or stale button would: clients can send any
+        data for a message, not only what its buttons carry."""
+        query_id = self.emulator.user_taps(user, message_id, data, strict=False)
         await self.settle()
         return query_id
 
