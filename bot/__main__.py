@@ -11,7 +11,7 @@ from bot.texts.setup import NO_TOKEN
 
 def main() -> int:
     settings = Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings)
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         print(NO_TOKEN, file=sys.stderr)
         return 1

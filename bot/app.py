@@ -10,6 +10,7 @@ import logging
 import uuid
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from telegram import BotCommand
 from telegram.ext import (
     Application,
@@ -125,12 +126,40 @@ async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     log.warning("telegram error: %s: %s", type(error).__name__, error)
 
 
-def configure_logging(level: str) -> None:
+class RedactSecrets(logging.Filter):
+    """Replace secrets in every log line, whatever library wrote it."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    token = settings.telegram_bot_token
+    password = make_url_password(settings.database_url.get_secret_value())
+    redact = RedactSecrets([token.get_secret_value() if token else "", password])
+    for log_handler in logging.getLogger().handlers:
+        log_handler.addFilter(redact)
+
+
+def make_url_password(url: str) -> str:
+    try:
+        return make_url(url).password or ""
+    except Exception:  # an unparsable URL fails later, with a clear message
+        return ""
 
 
 async def start_in_background(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
