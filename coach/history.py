@@ -63,6 +63,7 @@ class Run:
     distance_m: float | None = None
     rpe: int | None = None
     quality: int | None = None
+    changed: bool = False  # the runner did something other than the planned session
     type: Literal["run"] = "run"
 
 
@@ -216,6 +217,14 @@ class _Reader:
             raise CoachInputError(f"{self.path}.{key}: expected a short text, got {value!r}")
         return value.strip()
 
+    def flag(self, key: str) -> bool:
+        value = self._get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise CoachInputError(f"{self.path}.{key}: expected true or false, got {value!r}")
+        return value
+
     def weekday(self, key: str) -> int:
         value = self._get(key, True)
         return parse_weekday(value, f"{self.path}.{key}")
@@ -301,6 +310,7 @@ def _run(r: _Reader, day: date) -> Run:
         distance_m=r.number("distance_m", 0, 250_000, required=False, unit=" m"),
         rpe=r.integer("rpe", 1, 10, required=False),
         quality=r.integer("quality", 1, 10, required=False),
+        changed=r.flag("changed"),
     )
 
 
@@ -396,7 +406,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         if name in ("date", "type"):
             continue
         value = getattr(event, name)
-        if value is not None:
+        if value is not None and value is not False:  # flags are written only when set
             out[name] = _plain(value)
     return out
 

@@ -27,6 +27,7 @@ _QUIT = (":quit", ":q", ":exit")
 BUILTIN_HELP = """\
   text or /command   send it to the bot
   1, 2, ...          tap that button of the latest message with buttons
+                     (a number with no such button is sent as text)
   :file PATH         send a file as a document
   :quit              leave"""
 
@@ -87,9 +88,10 @@ class TerminalChat:
             return True
         if line.startswith(":"):
             return await self._handle_command(line)
-        if line.isdigit():
+        if line.isdigit() and self._tappable(int(line)):
             self._tap(int(line))
         else:
+            # A number with no button of that number is an answer: "180" minutes, "52" bpm.
             self.emulator.user_sends_text(self.user_id, line, self.first_name)
         await self._settle()
         return True
@@ -130,6 +132,10 @@ class TerminalChat:
         self.emulator.user_sends_document(
             self.user_id, path.name, content, first_name=self.first_name
         )
+
+    def _tappable(self, number: int) -> bool:
+        message = self._latest_with_buttons()
+        return message is not None and 1 <= number <= len(message.buttons)
 
     def _tap(self, number: int) -> None:
         message = self._latest_with_buttons()

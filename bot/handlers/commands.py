@@ -121,8 +121,12 @@ def _marks(turn: Turn, week: Week) -> dict[str, str]:
     for event in history.events:
         if event.date in dates and event.type in ("run", "cross"):
             session = week.session_on(event.date)
-            planned_run = session.type not in ("rest", "cross")
-            marks[event.date.isoformat()] = "done" if planned_run else "changed"
+            changed = (
+                event.type == "cross"
+                or session.type == "rest"
+                or (event.type == "run" and event.changed)
+            )
+            marks[event.date.isoformat()] = "changed" if changed else "done"
         elif event.date in dates and event.type == "skipped":
             marks.setdefault(event.date.isoformat(), "skipped")
     return marks

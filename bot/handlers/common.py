@@ -55,6 +55,8 @@ class Turn:
     athlete: Athlete
     now: datetime  # UTC
     runtime: Runtime
+    # Read while the session is open: replies are sent after it closes.
+    chat_id: int = 0
     replies: list[Reply] = field(default_factory=list)
     answer: str | None = None  # a short notice on the tapped button (callback queries)
     alert: bool = False
@@ -89,8 +91,10 @@ def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-         for row in keyboard]
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in keyboard
+        ]
     )
 
 
@@ -116,7 +120,9 @@ def handler(
                 )
                 if not athlete.active:
                     repo.set_active(session, athlete.id or 0, True)  # they came back
-                turn = Turn(session=session, athlete=athlete, now=now, runtime=rt)
+                turn = Turn(
+                    session=session, athlete=athlete, now=now, runtime=rt, chat_id=athlete.chat_id
+                )
                 if needs_profile and not turn.onboarded:
                     turn.say(texts.NOT_SET_UP)
                     turn.answer = texts.NOT_SET_UP_SHORT
@@ -152,7 +158,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, turn: Turn
     bot = context.bot
     if update.callback_query is not None:
         await _quietly(update.callback_query.answer(turn.answer, show_alert=turn.alert))
-    chat_id = turn.athlete.chat_id
+    chat_id = turn.chat_id
     for reply in turn.replies:
         try:
             message_id = await _send(bot, chat_id, reply)
@@ -167,19 +173,25 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, turn: Turn
 async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
     if reply.document is not None:
         name, content = reply.document
-        sent = await bot.send_document(chat_id, document=content, filename=name,
-                                       caption=reply.text, parse_mode=ParseMode.HTML)
+        sent = await bot.send_document(
+            chat_id, document=content, filename=name, caption=reply.text, parse_mode=ParseMode.HTML
+        )
         return int(sent.message_id)
     if reply.edit is not None:
         try:
-            await bot.edit_message_text(reply.text, chat_id=chat_id, message_id=reply.edit,
-                                        parse_mode=ParseMode.HTML,
-                                        reply_markup=markup(reply.keyboard))
+            await bot.edit_message_text(
+                reply.text,
+                chat_id=chat_id,
+                message_id=reply.edit,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(reply.keyboard),
+            )
             return reply.edit
         except BadRequest as error:
             if "not modified" in str(error).lower():
                 return reply.edit  # the same tap twice: nothing to change
             log.info("could not edit message %s (%s); sending a new one", reply.edit, error)
-    sent = await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML,
-                                  reply_markup=markup(reply.keyboard))
+    sent = await bot.send_message(
+        chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply.keyboard)
+    )
     return int(sent.message_id)

@@ -30,8 +30,10 @@ from bot.app import (
 from bot.clock import ShiftedClock
 from bot.config import Settings
 from bot.runtime import Runtime
+from bot.store.models import Athlete
 from emulator.models import MessageRecord
 from emulator.server import BotApiEmulator
+from tests.bot.factories import onboard
 
 ANA = 1001
 BEN = 1002
@@ -77,6 +79,11 @@ class BotHarness:
         if self.application is not None:
             await stop_in_background(self.application)
             self.application = None
+
+    def onboard(self, user: int, **profile: Any) -> Athlete:
+        """A runner set up straight in the database, whose chat the emulator knows."""
+        self.emulator.register_user(user, "Ana")
+        return onboard(self.runtime, user, **profile)
 
     async def restart(self) -> None:
         """Stop the bot and start a fresh one on the same database: a crash or a deploy."""

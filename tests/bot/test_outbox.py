@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from coach.history import Pause
 from bot import coaching
-from tests.bot.factories import onboard
+from coach.history import Pause
 from tests.bot.harness import ANA, BotHarness
 
 # Tuesday 1 Dec 2026 04:00 UTC = 05:00 in Berlin, before Ana's 07:00 morning message.
@@ -17,12 +16,11 @@ PLAN_START = date(2026, 11, 23)
 
 async def test_the_morning_message_arrives_once_at_the_local_time(tmp_path: Path) -> None:
     async with BotHarness.started(tmp_path, start_at=EARLY_TUESDAY) as h:
-        onboard(
-            h.runtime,
+        h.onboard(
             ANA,
             start=PLAN_START,
             morning=time(7, 0),
-            onboarded_at=EARLY_TUESDAY - timedelta(days=1),
+            onboarded_at=EARLY_TUESDAY,  # set up just now: Monday is not owed a check-in
         )
         await h.tick()
         assert h.emulator.bot_messages(ANA) == []  # 05:00 in Berlin: too early
@@ -40,12 +38,8 @@ async def test_the_morning_message_arrives_once_at_the_local_time(tmp_path: Path
 
 async def test_no_morning_message_before_the_plan_starts_or_while_paused(tmp_path: Path) -> None:
     async with BotHarness.started(tmp_path, start_at=EARLY_TUESDAY) as h:
-        onboard(
-            h.runtime, ANA, start=date(2026, 12, 7), onboarded_at=EARLY_TUESDAY - timedelta(days=1)
-        )
-        athlete = onboard(
-            h.runtime, 1003, start=PLAN_START, onboarded_at=EARLY_TUESDAY - timedelta(days=1)
-        )
+        h.onboard(ANA, start=date(2026, 12, 7), onboarded_at=EARLY_TUESDAY - timedelta(days=1))
+        athlete = h.onboard(1003, start=PLAN_START, onboarded_at=EARLY_TUESDAY - timedelta(days=1))
         with h.runtime.sessions() as session, session.begin():
             coaching.record(
                 session,
@@ -62,8 +56,7 @@ async def test_no_morning_message_before_the_plan_starts_or_while_paused(tmp_pat
 async def test_the_weekly_review_explains_next_week(tmp_path: Path) -> None:
     sunday_evening = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)  # 21:00 Berlin, after 19:00+2h
     async with BotHarness.started(tmp_path, start_at=sunday_evening) as h:
-        onboard(
-            h.runtime,
+        h.onboard(
             ANA,
             start=PLAN_START,
             checkin=time(19, 0),

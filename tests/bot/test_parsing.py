@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import parsing
-from bot.texts import problems as texts
 from bot.parsing import (
     CROSS_SPORTS,
     MAX_TEXT_CHARS,
@@ -42,6 +41,7 @@ from bot.parsing import (
     parse_weekdays,
     parse_weekly_minutes,
 )
+from bot.texts import problems as texts
 
 MILE = 1609.344
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from coach.history import Run
 from bot import coaching
 from bot.store import repo
+from coach.history import Run
 from tests.bot.factories import onboard
 from tests.bot.harness import ANA, BEN, BotHarness
 
@@ -96,7 +96,7 @@ async def test_rhr_command_validates(tmp_path: Path) -> None:
         onboard(h.runtime, ANA, start=PLAN_START)
         for bad in ("/rhr 300", "/rhr 20", "/rhr abc", "/rhr"):
             reply = await h.say(ANA, bad)
-            assert reply is not None and "/rhr 52" in reply.plain_text or "25" in reply.plain_text
+            assert (reply is not None and "/rhr 52" in reply.plain_text) or "25" in reply.plain_text
         assert events(h) == []
         await h.say(ANA, "/rhr 49 ❤️")
         assert events(h) == [{"date": "2026-12-02", "type": "rhr", "bpm": 49}]
