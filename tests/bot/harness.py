@@ -74,6 +74,10 @@ class BotHarness:
     async def boot(self) -> None:
         self.application = build_application(self.runtime)
         await start_in_background(self.application)
+        # The test decides when the scheduler runs (`tick`), after moving the clock.
+        assert self.application.job_queue is not None
+        for job in self.application.job_queue.jobs():
+            job.schedule_removal()
 
     async def shutdown(self) -> None:
         if self.application is not None:
