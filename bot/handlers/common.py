@@ -45,6 +45,7 @@ class Reply:
     # remember which message a check-in edits from now on.
     on_sent: Callable[[Session, int], None] | None = None
     document: tuple[str, bytes] | None = None  # (file name, content) sent as a file
+    photo: bytes | None = None  # a picture (PNG) sent as a photo, `text` its caption
 
 
 @dataclass
@@ -171,6 +172,11 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, turn: Turn
 
 
 async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
+    if reply.photo is not None:
+        sent = await bot.send_photo(
+            chat_id, photo=reply.photo, caption=reply.text, parse_mode=ParseMode.HTML
+        )
+        return int(sent.message_id)
     if reply.document is not None:
         name, content = reply.document
         sent = await bot.send_document(
