@@ -26,7 +26,7 @@ from coach.history import (
     Wellness,
 )
 from coach.model import Plan
-from coach.paces import predict_race_s, vdot_from_race
+from coach.paces import predict_race_s
 from coach.replay import plan
 
 Scenario = Literal["steady", "overreaching", "illness", "missed", "race"]
@@ -113,8 +113,3 @@ def simulate(scenario: Scenario, weeks: int = 12, seed: int = 1) -> tuple[Histor
             )
         day += timedelta(days=1)
     return history, plan(history, last_day, weeks_ahead=1)
-
-
-def starting_vdot(profile: Profile) -> float | None:
-    fit = profile.fitness
-    return None if fit is None else vdot_from_race(fit.distance_m, fit.time_s)
