@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot import delivery, outbox
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.handlers import checkin, commands, onboarding, router
+from bot.handlers import checkin, commands, files, onboarding, router
 from bot.handlers.common import handler
 from bot.runtime import RUNTIME_KEY, Runtime
 from bot.store.db import make_engine, migrate, session_factory
@@ -83,6 +83,7 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
         MessageHandler(filters.TEXT & ~filters.COMMAND, handler(router.on_text))
     )
     application.add_handler(MessageHandler(filters.COMMAND, handler(router.on_unknown_command)))
+    application.add_handler(MessageHandler(filters.Document.ALL, files.receive_document))
     application.add_handler(MessageHandler(filters.ALL, handler(router.on_other_message)))
     application.add_error_handler(_log_error)
 
