@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers import checkin, commands, freetext, onboarding
+from bot.handlers import checkin, commands, data, freetext, onboarding
 from bot.handlers.common import Turn
 from bot.parsing import ParseError, clean_text
 from bot.store import repo
@@ -20,6 +20,7 @@ CALLBACKS = {
     "dl": commands.on_deload_callback,
     "pz": commands.on_pause_callback,
     "rhr": commands.on_rhr_callback,
+    "del": data.on_delete_callback,
 }
 TEXT_FLOWS = {
     "onboarding": onboarding.on_text,
