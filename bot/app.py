@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot import delivery, outbox
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.handlers import checkin, commands, data, files, onboarding, router
+from bot.handlers import checkin, commands, data, files, insight, onboarding, router
 from bot.handlers.common import handler
 from bot.runtime import RUNTIME_KEY, Runtime
 from bot.store.db import make_engine, migrate, session_factory
@@ -48,6 +48,8 @@ COMMAND_HANDLERS: tuple[tuple[str, Any, bool], ...] = (
     ("pause", commands.pause, True),
     ("resume", commands.resume, True),
     ("settings", commands.settings, True),
+    ("stats", insight.stats, True),
+    ("progress", insight.progress, True),
     ("export", data.export, True),
     ("calendar", data.calendar, True),
     ("delete", data.delete, False),  # also for runners who never finished /start

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from telegram import Update
 
 from bot import coaching, render
-from bot.handlers.common import Turn, esc
+from bot.handlers.common import (
+    Turn,
+    argument_of,
+    callback_owner,
+    day_from_token,
+    esc,
+    not_started,
+    takes_nothing,
+)
 from bot.parsing import ParseError, clean_text, parse_race, parse_rhr
 from bot.store import repo
 from bot.store.models import ConversationState
@@ -19,7 +27,6 @@ from coach.history import WEEKDAYS, DeloadRequest, Pause, RestingHR, Resume, Tim
 from coach.model import Plan, Week
 from coach.paces import (
     PREDICTED_DISTANCES,
-    Units,
     format_distance,
     format_duration,
     race_predictions,
@@ -30,59 +37,8 @@ from coach.paces import (
 # --- small helpers ---------------------------------------------------------------------
 
 
-def _argument(update: Update) -> str:
-    """What follows the command: '/rhr 52' → '52'."""
-    message = update.effective_message
-    text = message.text if message is not None and message.text else ""
-    parts = text.split(maxsplit=1)
-    return parts[1].strip() if len(parts) > 1 else ""
-
-
-def _takes_nothing(turn: Turn, update: Update, command: str) -> bool:
-    """Junk after a command that takes nothing: say so, do nothing."""
-    if _argument(update):
-        turn.say(common.COMMAND_TAKES_NO_ARGUMENTS.format(command=command))
-        return False
-    return True
-
-
-def _units(turn: Turn) -> Units:
-    return "mi" if turn.athlete.units == "mi" else "km"
-
-
 def _plan(turn: Turn, weeks_ahead: int = 2) -> Plan:
     return coaching.plan_for(turn.session, turn.athlete, turn.today, weeks_ahead)
-
-
-def _start_date(turn: Turn) -> date:
-    assert turn.athlete.profile is not None
-    return date.fromisoformat(turn.athlete.profile["start_date"])
-
-
-def _not_started(turn: Turn) -> bool:
-    start = _start_date(turn)
-    if turn.today < start:
-        turn.say(common.PLAN_STARTS_ON.format(day=day_label(start)))
-        return True
-    return False
-
-
-def _callback_owner(turn: Turn, parts: list[str], size: int) -> bool:
-    """Buttons carry the runner's id: a forged or malformed one changes nothing."""
-    if len(parts) != size or not parts[0].isdigit():
-        turn.refuse(common.BUTTON_EXPIRED)
-        return False
-    if int(parts[0]) != turn.athlete_id:
-        turn.refuse(common.BUTTON_NOT_YOURS)
-        return False
-    return True
-
-
-def _day_from(token: str) -> date | None:
-    try:
-        return datetime.strptime(token, "%Y%m%d").date()
-    except ValueError:
-        return None
 
 
 # --- /help, /today, /week ---------------------------------------------------------------
@@ -94,7 +50,7 @@ def help_command(turn: Turn, update: Update) -> None:
 
 
 def today(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "today") or _not_started(turn):
+    if not takes_nothing(turn, update, "today") or not_started(turn):
         return
     history = coaching.history_of(turn.session, turn.athlete)
     paused = coaching.active_pause(history, turn.today)
@@ -104,7 +60,7 @@ def today(turn: Turn, update: Update) -> None:
     plan = coaching.plan_for(turn.session, turn.athlete, turn.today, 0)
     session = plan.session_on(turn.today)
     assert session is not None
-    text = render.session_html(session, _units(turn), heading=texts.TODAY_HEADING)
+    text = render.session_html(session, turn.units, heading=texts.TODAY_HEADING)
     if session.type == "rest":
         text += "\n" + texts.REST_DAY_NOTE
     keyboard = None
@@ -133,7 +89,7 @@ def _marks(turn: Turn, week: Week) -> dict[str, str]:
 
 
 def week(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "week") or _not_started(turn):
+    if not takes_nothing(turn, update, "week") or not_started(turn):
         return
     plan = _plan(turn, weeks_ahead=1)
     current = plan.week
@@ -156,7 +112,7 @@ def week(turn: Turn, update: Update) -> None:
 
 
 def rhr(turn: Turn, update: Update) -> None:
-    argument = _argument(update)
+    argument = argument_of(update)
     if not argument:
         turn.say(texts.RHR_USAGE)
         return
@@ -169,9 +125,9 @@ def rhr(turn: Turn, update: Update) -> None:
 
 
 def on_rhr_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not _callback_owner(turn, parts, 3):
+    if not callback_owner(turn, parts, 3):
         return
-    day = _day_from(parts[1])
+    day = day_from_token(parts[1])
     if day is None or day != turn.today or not parts[2].isdigit():
         turn.refuse(common.BUTTON_EXPIRED)  # a reading belongs to its own morning
         return
@@ -208,7 +164,7 @@ def _log_rhr(turn: Turn, day: date, bpm: int) -> None:
 
 
 def deload(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "deload") or _not_started(turn):
+    if not takes_nothing(turn, update, "deload") or not_started(turn):
         return
     token = f"dl:{turn.athlete_id}:{turn.today:%Y%m%d}"
     turn.say(
@@ -218,9 +174,9 @@ def deload(turn: Turn, update: Update) -> None:
 
 
 def on_deload_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not _callback_owner(turn, parts, 3):
+    if not callback_owner(turn, parts, 3):
         return
-    day = _day_from(parts[1])
+    day = day_from_token(parts[1])
     if day != turn.today or parts[2] not in ("yes", "no"):
         turn.refuse(common.BUTTON_EXPIRED)
         return
@@ -262,7 +218,7 @@ def _deload_summary(before: Plan, after: Plan, today: date) -> str:
 
 
 def trial(turn: Turn, update: Update) -> None:
-    argument = _argument(update)
+    argument = argument_of(update)
     if argument:
         _log_trial(turn, argument)
         return
@@ -284,7 +240,7 @@ def _log_trial(turn: Turn, text: str) -> None:
     except CoachInputError as problem:
         turn.say(esc(str(problem)).capitalize() + ".")
         return
-    units = _units(turn)
+    units = turn.units
     old = _plan(turn, 0)
     coaching.record(
         turn.session,
@@ -310,7 +266,7 @@ def _log_trial(turn: Turn, text: str) -> None:
 
 
 def paces(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "paces"):
+    if not takes_nothing(turn, update, "paces"):
         return
     plan = _plan(turn, 0)
     if plan.vdot is None or plan.paces is None:
@@ -321,7 +277,7 @@ def paces(turn: Turn, update: Update) -> None:
         f"{name} {format_duration(predictions[name])}" for name in PREDICTED_DISTANCES
     )
     turn.say(
-        render.paces_html(plan.paces, plan.vdot, _units(turn))
+        render.paces_html(plan.paces, plan.vdot, turn.units)
         + "\n"
         + texts.PREDICTIONS.format(predictions=listed)
     )
@@ -331,7 +287,7 @@ def paces(turn: Turn, update: Update) -> None:
 
 
 def pause(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "pause"):
+    if not takes_nothing(turn, update, "pause"):
         return
     paused = coaching.active_pause(coaching.history_of(turn.session, turn.athlete), turn.today)
     if paused is not None:
@@ -351,10 +307,10 @@ def pause(turn: Turn, update: Update) -> None:
 
 
 def on_pause_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not _callback_owner(turn, parts, 3):
+    if not callback_owner(turn, parts, 3):
         return
     reasons = dict(texts.PAUSE_REASONS)
-    if _day_from(parts[1]) != turn.today or parts[2] not in reasons:
+    if day_from_token(parts[1]) != turn.today or parts[2] not in reasons:
         turn.refuse(common.BUTTON_EXPIRED)
         return
     history = coaching.history_of(turn.session, turn.athlete)
@@ -370,7 +326,7 @@ def on_pause_callback(turn: Turn, parts: list[str], message_id: int) -> None:
 
 
 def resume(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "resume"):
+    if not takes_nothing(turn, update, "resume"):
         return
     history = coaching.history_of(turn.session, turn.athlete)
     if coaching.active_pause(history, turn.today) is None:
@@ -392,14 +348,14 @@ def resume(turn: Turn, update: Update) -> None:
 
 
 def settings(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "settings"):
+    if not takes_nothing(turn, update, "settings"):
         return
     a = turn.athlete
     profile = coaching.history_of(turn.session, a).profile
     goal = texts.NO_GOAL
     if profile.goal is not None:
         goal = (
-            f"{format_distance(profile.goal.distance_m, _units(turn))} on "
+            f"{format_distance(profile.goal.distance_m, turn.units)} on "
             f"{day_label(profile.goal.date)} {profile.goal.date.year}"
         )
     turn.say(

@@ -28,6 +28,8 @@ from bot.runtime import Runtime, runtime_of
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.texts import common as texts
+from coach.decision import day_label
+from coach.paces import Units
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,10 @@ class Turn:
     @property
     def today(self) -> date:
         return local_today(self.athlete, self.now)
+
+    @property
+    def units(self) -> Units:
+        return "mi" if self.athlete.units == "mi" else "km"
 
     @property
     def athlete_id(self) -> int:
@@ -201,3 +207,51 @@ async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
         chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply.keyboard)
     )
     return int(sent.message_id)
+
+
+# --- what every command needs --------------------------------------------------------
+
+
+def argument_of(update: Update) -> str:
+    """What follows the command: '/rhr 52' → '52'."""
+    message = update.effective_message
+    text = message.text if message is not None and message.text else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def takes_nothing(turn: Turn, update: Update, command: str) -> bool:
+    """Junk after a command that takes nothing: say so and do nothing (False)."""
+    if argument_of(update):
+        turn.say(texts.COMMAND_TAKES_NO_ARGUMENTS.format(command=command))
+        return False
+    return True
+
+
+def not_started(turn: Turn) -> bool:
+    """Before the plan's first Monday there is nothing to show yet: say when it starts."""
+    assert turn.athlete.profile is not None
+    start = date.fromisoformat(turn.athlete.profile["start_date"])
+    if turn.today < start:
+        turn.say(texts.PLAN_STARTS_ON.format(day=day_label(start)))
+        return True
+    return False
+
+
+def callback_owner(turn: Turn, parts: list[str], size: int) -> bool:
+    """Buttons carry the runner's id: a forged or malformed one changes nothing."""
+    if len(parts) != size or not parts[0].isdigit():
+        turn.refuse(texts.BUTTON_EXPIRED)
+        return False
+    if int(parts[0]) != turn.athlete_id:
+        turn.refuse(texts.BUTTON_NOT_YOURS)
+        return False
+    return True
+
+
+def day_from_token(token: str) -> date | None:
+    """'20261202' in callback data → a date; None when it isn't one."""
+    try:
+        return datetime.strptime(token, "%Y%m%d").date()
+    except ValueError:
+        return None

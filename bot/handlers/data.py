@@ -15,8 +15,7 @@ from telegram import Update
 
 from bot import calendar_file, coaching
 from bot import export as files
-from bot.handlers.commands import _day_from, _takes_nothing, _units
-from bot.handlers.common import Turn, esc
+from bot.handlers.common import Turn, day_from_token, esc, takes_nothing
 from bot.store import repo
 from bot.texts import common
 from bot.texts import data as texts
@@ -33,7 +32,7 @@ DELETE_FLOW, DELETE_STEP = "delete", "confirm"
 
 
 def export(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "export"):
+    if not takes_nothing(turn, update, "export"):
         return
     raw = repo.history_for(turn.session, turn.athlete)
     history = history_from_dict(raw)
@@ -59,7 +58,7 @@ def export(turn: Turn, update: Update) -> None:
 
 
 def calendar(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "calendar"):
+    if not takes_nothing(turn, update, "calendar"):
         return
     today = turn.today
     upcoming = coaching.plan_for(turn.session, turn.athlete, today, CALENDAR_WEEKS_AHEAD)
@@ -73,7 +72,7 @@ def calendar(turn: Turn, update: Update) -> None:
         athlete_id=turn.athlete_id,
         time_zone=athlete.time_zone,
         morning=athlete.morning_time,
-        units=_units(turn),
+        units=turn.units,
         now=turn.now,
     )
     caption = texts.CALENDAR_CAPTION.format(
@@ -88,7 +87,7 @@ def calendar(turn: Turn, update: Update) -> None:
 
 
 def delete(turn: Turn, update: Update) -> None:
-    if not _takes_nothing(turn, update, "delete"):
+    if not takes_nothing(turn, update, "delete"):
         return
     repo.save_conversation(
         turn.session,
@@ -151,7 +150,7 @@ def on_delete_callback(turn: Turn, parts: list[str], message_id: int) -> None:
 def _delete_request(parts: list[str]) -> tuple[int, date, str] | None:
     if len(parts) != 3 or not parts[0].isdigit() or parts[2] not in ("yes", "no"):
         return None
-    day = _day_from(parts[1])
+    day = day_from_token(parts[1])
     return None if day is None else (int(parts[0]), day, parts[2])
 
 

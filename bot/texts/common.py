@@ -12,6 +12,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("pause", "Pause the plan (illness, travel)"),
     ("resume", "Resume after a pause"),
     ("settings", "Your profile and settings"),
+    ("stats", "Charts of your last 12 weeks"),
+    ("progress", "Your fitness over time"),
     ("export", "Download your history (JSON) and training log (CSV)"),
     ("calendar", "Your next four weeks of sessions as a calendar file"),
     ("delete", "Delete everything I know about you"),

@@ -1,0 +1,606 @@
+"""Charts for /stats and /progress: the coach's numbers as phone-sized PNGs.
+
+Everything here is pure: a history and a date in, PNG bytes out (or None when there is too
+little to draw). The numbers come from small helpers that mirror what the replay reads
+(coach/replay.py), so a chart never tells a different story from the coach's decisions;
+the drawing functions only place them.
+
+Matplotlib is used through `Figure` and the Agg canvas directly, never pyplot: pyplot
+keeps global figure state, which leaks memory in a long-running bot and is not safe when
+two charts are drawn at once.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from matplotlib import dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from coach.history import Cross, Event, History, RestingHR, Run, TimeTrial
+from coach.load import (
+    ACUTE_DAYS,
+    ACWR_BAND,
+    ACWR_WARNING,
+    CHRONIC_DAYS,
+    ewma_series,
+    session_load,
+)
+from coach.model import Week, WeekKind
+from coach.paces import (
+    Units,
+    format_duration,
+    format_pace,
+    predict_race_s,
+    training_paces,
+    vdot_from_race,
+)
+from coach.readiness import (
+    RECENT_DAYS,
+    RPE_DRIFT_POINTS,
+    rhr_baseline,
+    rhr_recent_flag,
+    rhr_single_morning_flag,
+    rhr_threshold,
+)
+from coach.replay import MISSING_RPE, plan
+
+WINDOW_WEEKS = 12
+MIN_WEEKS = 2  # one week of bars says nothing about a trend
+# Weeks the coach made lighter on purpose: shaded so a dip in the bars reads as a plan.
+MARKED_KINDS: dict[WeekKind, str] = {"deload": "deload", "recovery": "recovery", "paused": "paused"}
+# Quality sessions whose target effort is all-out by design: drift means nothing there,
+# and the replay skips them too.
+ALL_OUT_TYPES = frozenset({"race", "time_trial"})
+STEADY_VDOT = 0.3  # less than this either way is noise in a time trial, not a change
+
+# Phone-readable: 7×9.5 in at 150 dpi is 1050×1425 px, large type, few colours.
+FIG_SIZE = (7.0, 9.5)
+DPI = 150
+TITLE_SIZE = 17
+LABEL_SIZE = 13
+TICK_SIZE = 12
+NOTE_SIZE = 11
+TITLE_WIDTH = 44  # characters per title line before it wraps
+TARGET_COLOUR = "#222222"
+DONE_COLOUR = "#1f5fa8"
+RATIO_COLOUR = "#e07b00"
+BAND_COLOUR = "#3a9d5d"
+FLAG_COLOUR = "#c62828"
+MARK_COLOUR = "#8e7cc3"
+
+
+# --- the numbers -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WeekLoad:
+    """One week's load in Foster units: planned (minutes × target RPE) and done."""
+
+    start: date
+    kind: WeekKind
+    planned: float
+    done: float
+
+
+@dataclass(frozen=True, slots=True)
+class RhrPoint:
+    """One morning's resting HR, with the baseline and the flag line as of that morning."""
+
+    date: date
+    bpm: int
+    baseline: float | None  # None until 7 readings make a baseline
+    limit: float | None  # baseline + max(5 bpm, 1 SD): above it the coach takes notice
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QualityRpe:
+    """How hard a quality session felt against how hard it was meant to feel."""
+
+    date: date
+    title: str
+    target: int
+    reported: int
+
+    @property
+    def drift(self) -> int:
+        return self.reported - self.target
+
+
+@dataclass(frozen=True, slots=True)
+class StatsData:
+    first: date  # the first day shown
+    today: date
+    weeks: tuple[WeekLoad, ...]
+    acwr: tuple[tuple[date, float], ...]
+    rhr: tuple[RhrPoint, ...]
+    quality: tuple[QualityRpe, ...]
+    headline: str
+
+
+@dataclass(frozen=True, slots=True)
+class FitnessPoint:
+    """A race or time trial, with the fitness and the paces it set."""
+
+    date: date
+    distance_m: float
+    time_s: float
+    vdot: float
+    five_k_s: float
+    threshold_s_per_km: float
+    interval_s_per_km: float
+
+
+def _events_until(history: History, today: date) -> list[Event]:
+    """Events dated on or before today, in date order; a stable sort keeps later entries
+    of the same day last, which is the replay's 'latest wins'."""
+    return sorted((e for e in history.events if e.date <= today), key=lambda e: e.date)
+
+
+def daily_loads(history: History, first: date, last: date) -> list[float]:
+    """Foster session load per day from `first` to `last`: runs and cross-training.
+
+    A session logged without RPE counts as MISSING_RPE, exactly as the coach counts it.
+    """
+    by_day: dict[date, float] = defaultdict(float)
+    for e in history.events:
+        if isinstance(e, Run | Cross) and first <= e.date <= last:
+            by_day[e.date] += session_load(e.rpe or MISSING_RPE, e.duration_min)
+    days = (last - first).days + 1
+    return [by_day.get(first + timedelta(days=i), 0.0) for i in range(max(days, 0))]
+
+
+def planned_load(week: Week, today: date) -> float:
+    """Minutes × target RPE of the week's sessions up to today: a week in progress is
+    compared with what was planned so far, not with days still to come."""
+    return float(
+        sum(
+            s.planned_min * s.target_rpe
+            for s in week.sessions
+            if s.target_rpe is not None and s.date <= today
+        )
+    )
+
+
+def weekly_loads(weeks: Sequence[Week], history: History, today: date) -> list[WeekLoad]:
+    out = []
+    for week in weeks:
+        last = min(week.start + timedelta(days=6), today)
+        done = sum(daily_loads(history, week.start, last))
+        out.append(WeekLoad(week.start, week.kind, planned_load(week, today), done))
+    return out
+
+
+def _load_origin(history: History, today: date) -> date:
+    """Where the replay starts its daily load series: the plan start or the first fact."""
+    events = _events_until(history, today)
+    first_fact = events[0].date if events else today
+    return min(history.profile.start_date, first_fact)
+
+
+def acwr_series(history: History, first: date, today: date) -> list[tuple[date, float]]:
+    """The EWMA acute:chronic ratio for each day from `first` to `today`.
+
+    The EWMAs run from the replay's origin, so the last value equals the coach's own
+    `plan.metrics.acwr`. Days with under 28 days of load behind them, or no chronic load,
+    have no ratio (as in coach.load.acute_chronic_ratio).
+    """
+    origin = _load_origin(history, today)
+    loads = daily_loads(history, origin, today)
+    acute = ewma_series(loads, ACUTE_DAYS)
+    chronic = ewma_series(loads, CHRONIC_DAYS)
+    out = []
+    for i, (a, c) in enumerate(zip(acute, chronic, strict=True)):
+        day = origin + timedelta(days=i)
+        if day >= first and i + 1 >= CHRONIC_DAYS and c > 0:
+            out.append((day, a / c))
+    return out
+
+
+def morning_readings(history: History, today: date) -> list[tuple[date, int]]:
+    """One resting HR per morning, sorted; the latest reading of a morning wins."""
+    by_day: dict[date, int] = {}
+    for e in _events_until(history, today):
+        if isinstance(e, RestingHR):
+            by_day[e.date] = e.bpm
+    return sorted(by_day.items())
+
+
+def rhr_series(history: History, first: date, today: date) -> list[RhrPoint]:
+    """Mornings from `first` to `today`, each judged against the baseline the coach had
+    that morning (the readings before it), as the morning readiness check does."""
+    readings = morning_readings(history, today)
+    out = []
+    for day, bpm in readings:
+        if day < first:
+            continue
+        baseline = rhr_baseline(readings, day)
+        if baseline is None:
+            out.append(RhrPoint(day, bpm, None, None, False))
+            continue
+        recent = [b for d, b in readings if day - timedelta(days=RECENT_DAYS - 1) <= d <= day]
+        flagged = rhr_single_morning_flag(bpm, baseline) or rhr_recent_flag(recent, baseline)
+        limit = baseline.mean + rhr_threshold(baseline)
+        out.append(RhrPoint(day, bpm, baseline.mean, limit, flagged))
+    return out
+
+
+def quality_rpe(weeks: Sequence[Week], history: History, today: date) -> list[QualityRpe]:
+    """Reported against target RPE for each hard session that was run and rated.
+
+    Two runs on one day count as one at the higher RPE, as the replay merges them.
+    """
+    reported: dict[date, int] = {}
+    for e in history.events:
+        if isinstance(e, Run) and e.rpe is not None and e.date <= today:
+            reported[e.date] = max(reported.get(e.date, 0), e.rpe)
+    out = []
+    for week in weeks:
+        for s in week.sessions:
+            if (
+                s.hard
+                and s.type not in ALL_OUT_TYPES
+                and s.target_rpe is not None
+                and s.date in reported
+            ):
+                out.append(QualityRpe(s.date, s.title, s.target_rpe, reported[s.date]))
+    return out
+
+
+def _latest_rhr_flag(points: Sequence[RhrPoint], today: date) -> RhrPoint | None:
+    """A flagged morning among the last three: older ones no longer drive anything."""
+    recent = [p for p in points if (today - p.date).days < RECENT_DAYS]
+    flagged = [p for p in recent if p.flagged and p.baseline is not None]
+    return flagged[-1] if flagged else None
+
+
+def stats_headline(
+    acwr: float | None,
+    rhr: Sequence[RhrPoint],
+    quality: Sequence[QualityRpe],
+    current: Week,
+    today: date,
+) -> str:
+    """What the runner should notice first, in one sentence."""
+    flag = _latest_rhr_flag(rhr, today)
+    if flag is not None and flag.baseline is not None:
+        up = round(flag.bpm - flag.baseline)
+        eased = current.kind in MARKED_KINDS or bool(current.changes)
+        follow = "the coach eased off" if eased else "keep today easy"
+        return f"Resting HR is up {up} bpm: {follow}"
+    if acwr is not None and acwr > ACWR_WARNING:
+        return f"Load rose fast (ratio {acwr:.2f}): the coach is watching it"
+    last = quality[-1] if quality else None
+    if last is not None and last.drift >= RPE_DRIFT_POINTS:
+        return f"Your last quality session felt {last.drift} points harder than planned"
+    rhr_part = "your resting HR is normal" if rhr else "log your resting HR to see it here"
+    lo, hi = ACWR_BAND
+    if acwr is None:
+        load_part = "Load is building"
+    elif acwr > hi:
+        load_part = "Load is climbing quickly"
+    elif acwr < lo:
+        load_part = "A lighter stretch: load is down"
+    else:
+        load_part = "Load is steady"
+    return f"{load_part} and {rhr_part}"
+
+
+def stats_data(history: History, today: date) -> StatsData | None:
+    """The numbers for /stats over the last 12 weeks, or None when there is too little:
+    fewer than two weeks of plan, or nothing logged in them."""
+    replayed = plan(history, today, weeks_ahead=0)
+    weeks = [*replayed.history, replayed.week][-WINDOW_WEEKS:]
+    weeks = [w for w in weeks if w.start <= today]
+    if len(weeks) < MIN_WEEKS:
+        return None
+    first = weeks[0].start
+    loads = weekly_loads(weeks, history, today)
+    if not any(w.done for w in loads):
+        return None
+    acwr = acwr_series(history, first, today)
+    rhr = rhr_series(history, first, today)
+    quality = quality_rpe(weeks, history, today)
+    latest = acwr[-1][1] if acwr and acwr[-1][0] == today else None
+    headline = stats_headline(latest, rhr, quality, weeks[-1], today)
+    return StatsData(first, today, tuple(loads), tuple(acwr), tuple(rhr), tuple(quality), headline)
+
+
+def fitness_points(history: History, today: date) -> list[FitnessPoint]:
+    """The profile's fitness result and every time trial or race up to today, by date."""
+    results = []
+    fit = history.profile.fitness
+    if fit is not None and fit.date <= today:
+        results.append((fit.date, fit.distance_m, fit.time_s))
+    results += [
+        (e.date, e.distance_m, e.time_s)
+        for e in _events_until(history, today)
+        if isinstance(e, TimeTrial)
+    ]
+    out = []
+    for day, distance, seconds in sorted(results, key=lambda r: r[0]):
+        vdot = vdot_from_race(distance, seconds)
+        paces = training_paces(round(vdot, 1))  # the rounding the replay uses
+        out.append(
+            FitnessPoint(
+                day,
+                distance,
+                seconds,
+                vdot,
+                predict_race_s(vdot, 5000),
+                paces.threshold,
+                paces.interval,
+            )
+        )
+    return out
+
+
+def progress_headline(points: Sequence[FitnessPoint]) -> str:
+    last = points[-1]
+    five_k = format_duration(last.five_k_s)
+    if len(points) == 1:
+        return f"VDOT {last.vdot:.1f}: a {five_k} 5K. A time trial will show the trend"
+    change = last.vdot - points[0].vdot
+    since = f"{points[0].date:%-d %b}"
+    if change >= STEADY_VDOT:
+        return f"VDOT up {change:.1f} since {since}: a {five_k} 5K now"
+    if change <= -STEADY_VDOT:
+        return f"VDOT down {-change:.1f} since {since}: one result, not a verdict"
+    return f"VDOT steady at {last.vdot:.1f}: a {five_k} 5K"
+
+
+# --- drawing ---------------------------------------------------------------------------
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    FigureCanvasAgg(fig).print_png(buffer)
+    fig.clear()  # drop the artists now rather than waiting for the garbage collector
+    return buffer.getvalue()
+
+
+def _title(fig: Figure, text: str) -> None:
+    fig.suptitle(textwrap.fill(text, TITLE_WIDTH), fontsize=TITLE_SIZE, fontweight="bold")
+
+
+def _style(ax: Axes, ylabel: str) -> None:
+    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    ax.tick_params(labelsize=TICK_SIZE)
+    ax.grid(axis="y", alpha=0.3)
+    ax.spines[["top"]].set_visible(False)
+
+
+def _date_axis(ax: Axes, first: date, today: date) -> None:
+    ax.set_xlim(first - timedelta(days=1), today + timedelta(days=2))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+
+
+def _mark_weeks(axes: Sequence[Axes], weeks: Sequence[WeekLoad], today: date) -> None:
+    """Shade deload, recovery and paused weeks on every panel; label them just above the
+    top panel, where they can't collide with bars or the legend."""
+    for week in weeks:
+        label = MARKED_KINDS.get(week.kind)
+        if label is None:
+            continue
+        end = min(week.start + timedelta(days=7), today + timedelta(days=1))
+        for ax in axes:
+            ax.axvspan(week.start, end, color=MARK_COLOUR, alpha=0.12, lw=0)
+        mid = week.start + (end - week.start) / 2
+        axes[0].text(
+            mid,
+            1.01,
+            label,
+            transform=axes[0].get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=NOTE_SIZE,
+            color="#5b4a99",
+        )
+
+
+def _draw_load(ax: Axes, data: StatsData) -> None:
+    middles = [w.start + timedelta(days=3) for w in data.weeks]
+    ax.bar(middles, [w.done for w in data.weeks], width=5.0, color=DONE_COLOUR, label="done")
+    # Planned as a dash across the bar, the same "target" mark as the RPE panel: it stays
+    # visible whether the week came in over or under.
+    ax.hlines(
+        [w.planned for w in data.weeks],
+        [w.start + timedelta(days=0.5) for w in data.weeks],
+        [w.start + timedelta(days=5.5) for w in data.weeks],
+        colors=TARGET_COLOUR,
+        lw=3,
+        label="planned",
+    )
+    _style(ax, "Weekly load")
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ratio = ax.twinx()
+    lo, hi = ACWR_BAND
+    ratio.axhspan(lo, hi, color=BAND_COLOUR, alpha=0.12, lw=0)
+    if data.acwr:
+        days, values = zip(*data.acwr, strict=True)
+        ratio.plot(days, values, color=RATIO_COLOUR, lw=2.2, label="acute:chronic")
+        ratio.set_ylim(0, max(2.0, max(values) + 0.2))
+    else:
+        ratio.set_ylim(0, 2.0)
+        ratio.text(
+            0.5,
+            0.9,
+            "ratio after 4 weeks",
+            transform=ratio.transAxes,
+            ha="center",
+            fontsize=NOTE_SIZE,
+            color=RATIO_COLOUR,
+        )
+    ratio.set_ylabel("Acute:chronic", fontsize=LABEL_SIZE, color=RATIO_COLOUR)
+    ratio.tick_params(labelsize=TICK_SIZE, colors=RATIO_COLOUR)
+    ratio.spines[["top"]].set_visible(False)
+    handles = ax.get_legend_handles_labels()[0] + ratio.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper left", fontsize=NOTE_SIZE, frameon=False, ncols=3)
+    ax.set_ylim(0, max([w.planned for w in data.weeks] + [w.done for w in data.weeks]) * 1.3)
+
+
+def _draw_rhr(ax: Axes, points: Sequence[RhrPoint]) -> None:
+    _style(ax, "Resting HR")
+    if not points:
+        ax.text(
+            0.5,
+            0.5,
+            "No morning resting HR logged yet",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=LABEL_SIZE,
+            color="grey",
+        )
+        ax.set_yticks([])
+        return
+    based = [p for p in points if p.baseline is not None and p.limit is not None]
+    if based:
+        days = [p.date for p in based]
+        ax.fill_between(
+            days,
+            [p.baseline for p in based],
+            [p.limit for p in based],
+            step="mid",
+            color=BAND_COLOUR,
+            alpha=0.15,
+            lw=0,
+            label="normal range",
+        )
+        ax.plot(
+            days,
+            [p.baseline for p in based],
+            color=BAND_COLOUR,
+            lw=1.8,
+            drawstyle="steps-mid",
+            label="baseline",
+        )
+    calm = [p for p in points if not p.flagged]
+    high = [p for p in points if p.flagged]
+    ax.plot([p.date for p in calm], [p.bpm for p in calm], "o", color=DONE_COLOUR, ms=4.5)
+    if high:
+        ax.plot(
+            [p.date for p in high],
+            [p.bpm for p in high],
+            "o",
+            color=FLAG_COLOUR,
+            ms=7,
+            label="flagged",
+        )
+    ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
+    ax.legend(loc="upper left", fontsize=NOTE_SIZE, frameon=False, ncols=3)
+    low = min(p.bpm for p in points)
+    top = max([p.bpm for p in points] + [p.limit for p in based if p.limit is not None])
+    ax.set_ylim(low - 3, top + 6)  # headroom for the legend
+
+
+def _draw_quality(ax: Axes, pairs: Sequence[QualityRpe]) -> None:
+    _style(ax, "Quality RPE")
+    ax.set_ylim(0.5, 10.5)
+    ax.set_yticks([2, 4, 6, 8, 10])
+    if not pairs:
+        ax.text(
+            0.5,
+            0.5,
+            "No quality session rated yet",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=LABEL_SIZE,
+            color="grey",
+        )
+        return
+    for p in pairs:
+        colour = FLAG_COLOUR if p.drift >= RPE_DRIFT_POINTS else DONE_COLOUR
+        ax.plot([p.date, p.date], [p.target, p.reported], color=colour, lw=2)
+        ax.plot(p.date, p.reported, "o", color=colour, ms=8)
+    ax.plot(
+        [p.date for p in pairs],
+        [p.target for p in pairs],
+        "_",
+        color="black",
+        ms=16,
+        mew=2.5,
+        label="target",
+    )
+    ax.plot([], [], "o", color=DONE_COLOUR, ms=8, label="felt")
+    ax.legend(loc="lower left", fontsize=NOTE_SIZE, frameon=False, ncols=2)
+
+
+def draw_stats(data: StatsData) -> bytes:
+    fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout="constrained")
+    load_ax, rhr_ax, rpe_ax = fig.subplots(3, 1, sharex=True, height_ratios=[1.4, 1.0, 0.8])
+    _title(fig, data.headline)
+    _draw_load(load_ax, data)
+    _draw_rhr(rhr_ax, data.rhr)
+    _draw_quality(rpe_ax, data.quality)
+    _mark_weeks([load_ax, rhr_ax, rpe_ax], data.weeks, data.today)
+    _date_axis(rpe_ax, data.first, data.today)
+    return _png(fig)
+
+
+def stats_chart(history: History, today: date) -> bytes | None:
+    """/stats: the last 12 weeks of load, resting HR and quality RPE; None if too early."""
+    data = stats_data(history, today)
+    return None if data is None else draw_stats(data)
+
+
+def _pace_label(point: FitnessPoint, units: Units) -> str:
+    return (
+        f"T {format_pace(point.threshold_s_per_km, units)}\n"
+        f"I {format_pace(point.interval_s_per_km, units)}"
+    )
+
+
+def draw_progress(points: Sequence[FitnessPoint], units: Units) -> bytes:
+    fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout="constrained")
+    vdot_ax, five_ax = fig.subplots(2, 1, sharex=True)
+    _title(fig, progress_headline(points))
+    days = [p.date for p in points]
+    vdots = [p.vdot for p in points]
+    vdot_ax.plot(days, vdots, "-o", color=DONE_COLOUR, lw=2.2, ms=9)
+    for i, p in enumerate(points):
+        # Alternate above and below so neighbouring labels don't overlap.
+        below = i % 2 == 1
+        vdot_ax.annotate(
+            _pace_label(p, units),
+            (p.date, p.vdot),
+            xytext=(0, -16 if below else 16),
+            textcoords="offset points",
+            ha="center",
+            va="top" if below else "bottom",
+            fontsize=NOTE_SIZE,
+        )
+    _style(vdot_ax, "VDOT")
+    vdot_ax.set_ylim(min(vdots) - 3, max(vdots) + 3)  # room for the pace labels
+    five_ax.plot(days, [p.five_k_s for p in points], "-o", color=RATIO_COLOUR, lw=2.2, ms=9)
+    _style(five_ax, "Predicted 5K")
+    five_ax.yaxis.set_major_formatter(FuncFormatter(lambda s, _: format_duration(s)))
+    five_ax.invert_yaxis()  # faster is higher, like the VDOT above it
+    spread = max(p.five_k_s for p in points) - min(p.five_k_s for p in points)
+    pad = max(spread * 0.2, 20.0)
+    five_ax.set_ylim(max(p.five_k_s for p in points) + pad, min(p.five_k_s for p in points) - pad)
+    first, last = min(days), max(days)
+    margin = max(timedelta(days=7), (last - first) / 8)
+    five_ax.set_xlim(first - margin, last + margin)
+    five_ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=5))
+    five_ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+    return _png(fig)
+
+
+def progress_chart(history: History, today: date, units: Units | None = None) -> bytes | None:
+    """/progress: VDOT and predicted 5K per race or time trial; None without any."""
+    points = fitness_points(history, today)
+    if not points:
+        return None
+    return draw_progress(points, units or history.profile.units)

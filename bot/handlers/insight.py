@@ -1,0 +1,34 @@
+"""/stats and /progress: charts of the last weeks, sent as a photo with a short caption."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import charts, coaching
+from bot.handlers.common import Turn, esc, not_started, takes_nothing
+from bot.texts import insight as texts
+
+
+def stats(turn: Turn, update: Update) -> None:
+    if not takes_nothing(turn, update, "stats") or not_started(turn):
+        return
+    history = coaching.history_of(turn.session, turn.athlete)
+    data = charts.stats_data(history, turn.today)
+    if data is None:
+        turn.say(texts.STATS_TOO_EARLY)  # a friendly word beats an empty chart
+        return
+    png = charts.draw_stats(data)
+    turn.say(texts.STATS_CAPTION.format(headline=esc(data.headline)), photo=png)
+
+
+def progress(turn: Turn, update: Update) -> None:
+    if not takes_nothing(turn, update, "progress") or not_started(turn):
+        return
+    history = coaching.history_of(turn.session, turn.athlete)
+    points = charts.fitness_points(history, turn.today)
+    if not points:
+        turn.say(texts.PROGRESS_NONE)
+        return
+    png = charts.draw_progress(points, turn.units)
+    headline = charts.progress_headline(points)
+    turn.say(texts.PROGRESS_CAPTION.format(headline=esc(headline)), photo=png)
