@@ -32,6 +32,7 @@ test: lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python bench/coach_replay.py
+	$(BIN)/python bench/chart_render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
