@@ -29,6 +29,7 @@ from typing import Literal, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.texts import problems as texts
+from coach.paces import MAX_RACE_S
 
 __all__ = [
     "CROSS_SPORTS",
@@ -126,10 +127,11 @@ MAX_SESSION_MINUTES = 600.0
 MAX_RUN_METRES = 250_000.0
 RUN_PACE_RANGE = (150.0, 1200.0)  # seconds per km: 2:30/km to 20:00/km
 # Races: distances the pace tables know (1500 m to the marathon, with room for "42.2 km"),
-# efforts up to 4 h, and an average speed from 1.5 m/s (11:07/km, walking) to 7.5 m/s, just
-# above the 1500 m and mile world records (about 7.3 m/s; the 5000 m record is 6.6 m/s).
+# efforts up to the coach's 5 h (coach.paces.MAX_RACE_S), and an average speed from 1.5 m/s
+# (11:07/km, walking) to 7.5 m/s, just above the 1500 m and mile world records (about
+# 7.3 m/s; the 5000 m record is 6.6 m/s).
 RACE_DISTANCE_RANGE = (1500.0, 42_500.0)
-MAX_RACE_SECONDS = 4 * 3600.0
+MAX_RACE_SECONDS = MAX_RACE_S  # the coach's own limit
 RACE_SPEED_RANGE = (1.5, 7.5)
 BARE_M_METRES_FROM = 100.0
 
