@@ -448,7 +448,7 @@ def _shape(
             f"Taper: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Volume down "
             f"{100 - TAPER_SHARE * 100:.0f} %, intensity kept."
         )
-        main = ladder.shorter(ladder.step_main_set(max(state.step, 1), paces, state.blend_variant))
+        main = ladder.shorter(_current_set(state, paces))
         return _Shape(
             "taper",
             state.step,
@@ -465,7 +465,7 @@ def _shape(
         return _resume(start, facts, state, paces)
     if previous is not None and previous.kind == "race":
         why = "The race is done: an easy week to recover before building again."
-        main = ladder.shorter(ladder.step_main_set(max(state.step, 1), paces, state.blend_variant))
+        main = ladder.shorter(_current_set(state, paces))
         return _Shape(
             "recovery",
             state.step,
@@ -484,6 +484,11 @@ def _shape(
     else:
         decision = weekly_decision(review, state.streak)
     return _apply(decision, previous, state, paces)
+
+
+def _current_set(state: _State, paces: TrainingPaces | None) -> ladder.MainSet:
+    """The quality session of the step the runner is on (step 1 before the ladder starts)."""
+    return ladder.step_main_set(max(state.step, ladder.FIRST_STEP), paces, state.blend_variant)
 
 
 def _start(profile: Profile, state: _State, paces: TrainingPaces | None) -> _Shape:
@@ -547,7 +552,7 @@ def _apply(
 ) -> _Shape:
     """Turn a decision into next week's step, volume and sessions."""
     action: Action = decision.action
-    step_set = ladder.step_main_set(max(state.step, 1), paces, state.blend_variant)
+    step_set = _current_set(state, paces)
     reasons = list(decision.reasons)
     if action == "deload":
         target = _floor5(state.base * DELOAD_SHARE)
