@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from coach import ladder
@@ -251,6 +251,8 @@ class _State:
     blend_variant: int = 0
     extra_variant: int = 0
     deload_next: date | None = None
+    # The most a build week may plan: 10 % above the build week before it, as planned.
+    ceiling: int | None = None
     last_paces: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
@@ -486,6 +488,13 @@ def _shape(
     return _apply(decision, previous, state, paces)
 
 
+def _within_ceiling(target: int, state: _State) -> tuple[int, str | None]:
+    """A build week's minutes, and why, when they are held below the plan's level."""
+    if state.ceiling is not None and target > state.ceiling:
+        return state.ceiling, f"{state.ceiling} minutes: at most 10 % above last week."
+    return target, None
+
+
 def _current_set(state: _State, paces: TrainingPaces | None) -> ladder.MainSet:
     """The quality session of the step the runner is on (step 1 before the ladder starts)."""
     return ladder.step_main_set(max(state.step, ladder.FIRST_STEP), paces, state.blend_variant)
@@ -537,12 +546,13 @@ def _resume(start: date, facts: _Facts, state: _State, paces: TrainingPaces | No
     else:
         state.step = max(state.step, ladder.FIRST_STEP)
         why = f"Back after {days_off} day(s) off: same step, same volume."
+    target, held = _within_ceiling(state.base, state)
     return _Shape(
         "build",
         state.step,
         ladder.PHASES[state.step],
-        WeeklyDecision("resume", (why,)),
-        state.base,
+        WeeklyDecision("resume", (why,) if held is None else (why, held)),
+        target,
         ladder.step_main_set(state.step, paces, state.blend_variant),
     )
 
@@ -575,6 +585,9 @@ def _apply(
         else:
             target = state.base
             main = ladder.longer_recoveries(step_set) if action == "hold" else step_set
+        target, held = _within_ceiling(target, state)
+        if held is not None:
+            reasons.append(held)
         state.step = max(state.step, ladder.FIRST_STEP)
         return _shaped(
             "build", state.step, ladder.PHASES[state.step], action, reasons, target, main
@@ -603,18 +616,18 @@ def _apply(
         state.since_trial = 0
         trial_step, state.step = state.step, ladder.BLEND_STEP
         reasons.append("End of the block: a 5K time trial recalibrates every pace.")
+        target, _ = _within_ceiling(state.base, state)
         return _shaped(
-            "assessment", trial_step, "time trial", action, reasons, state.base, ladder.time_trial()
+            "assessment", trial_step, "time trial", action, reasons, target, ladder.time_trial()
         )
     else:
         state.step = min(state.step + 1, ladder.BLEND_STEP)
     if previous.kind in ("build", "assessment", "recovery"):
         state.base = max(state.base, min(state.cap, _floor5(state.base * PROGRESS_GAIN)))
     main = ladder.step_main_set(state.step, paces, state.blend_variant)
-    reasons.append(f"So: step {state.step} ({main.title}), {state.base} minutes.")
-    return _shaped(
-        "build", state.step, ladder.PHASES[state.step], action, reasons, state.base, main
-    )
+    target, held = _within_ceiling(state.base, state)
+    reasons.append(f"So: step {state.step} ({main.title}), {held or f'{target} minutes.'}")
+    return _shaped("build", state.step, ladder.PHASES[state.step], action, reasons, target, main)
 
 
 def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
@@ -794,13 +807,11 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
             state.deload_next = None
         elif previous is None:
             state.deload_next = None
+        # Principle 2: never raise volume abruptly, even back from a busy or cut week;
+        # measured against last week as planned, not as life cut it short mid-week.
+        build_before = previous is not None and previous.kind == "build"
+        state.ceiling = int(planned_at_start * PROGRESS_GAIN) if build_before else None
         shape = _shape(index, week_start, profile, facts, state, previous, review)
-        if shape.kind == "build" and previous is not None and previous.kind == "build":
-            # Principle 2: never raise volume abruptly, even back from a busy or cut week.
-            # Measured against last week as planned, not as life cut it short mid-week.
-            ceiling = int(planned_at_start * PROGRESS_GAIN)
-            if shape.target_min > ceiling:
-                shape = replace(shape, target_min=ceiling)
         sessions = _build(index, week_start, shape, profile, facts, state)
         goal = facts.goal_as_of(week_start + timedelta(days=6))
         next_fixed = None if goal is None else goal.date

@@ -187,3 +187,20 @@ def test_every_fourth_week_of_building_is_lighter() -> None:
     week = plan(history, history.profile.start_date + timedelta(weeks=3)).week
     assert week.kind == "recovery"
     assert week.planned_min == 155  # 75 % of 210, rounded down to 5 minutes
+
+
+def test_after_a_busy_week_volume_comes_back_gently_and_says_so() -> None:
+    history = compliant_weeks(make_history(), 1)
+    start = history.profile.start_date
+    history = with_events(
+        history, Wellness(start, stress=4), Wellness(start + timedelta(1), stress=5)
+    )
+    history = compliant_week(history, 1)  # the busy week itself goes to plan
+    busy = plan(history, start + timedelta(days=7)).week
+    after = plan(history, start + timedelta(days=14)).week
+    assert busy.decision.action == "hold" and busy.planned_min == 140  # 80 % of 180, to 5 min
+    assert after.decision.action == "progress" and after.kind == "build"
+    assert after.planned_min == int(busy.planned_min * 1.1) < 195
+    assert f"{after.planned_min} minutes: at most 10 % above last week." in " ".join(
+        after.decision.reasons
+    )
