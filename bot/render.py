@@ -8,7 +8,7 @@ from bot.handlers.common import Keyboard, esc
 from coach.decision import day_label
 from coach.describe import describe_session, paces_line
 from coach.model import Plan, Session, Week
-from coach.paces import TrainingPaces, Units, format_duration, predict_race_s
+from coach.paces import TrainingPaces, Units, format_distance, format_duration, predict_race_s
 
 LABELS = ("Warm-up:", "Main set:", "Cool-down:", "Target RPE", "Cue:", "Afterwards:")
 MARKS = {"done": "✅", "changed": "🔁", "skipped": "✖️"}
@@ -76,7 +76,7 @@ def clip(text: str) -> str:
 def plan_paces_html(plan: Plan, units: Units) -> str | None:
     if plan.paces is None or plan.vdot is None:
         return None
-    return paces_html(plan.paces, plan.vdot, units)
+    return paces_html(plan.paces, round(plan.vdot, 1), units)
 
 
 def rhr_keyboard(athlete_id: int, day: date, baseline: float | None) -> Keyboard:
@@ -85,3 +85,20 @@ def rhr_keyboard(athlete_id: int, day: date, baseline: float | None) -> Keyboard
     values = [centre + offset for offset in RHR_BUTTON_OFFSETS if 25 <= centre + offset <= 120]
     buttons = [(str(v), f"rhr:{athlete_id}:{day:%Y%m%d}:{v}") for v in values]
     return [buttons[:4], buttons[4:]]
+
+
+RACE_NAMES = {
+    1500.0: "1500 m",
+    1609.344: "mile",
+    3000.0: "3K",
+    5000.0: "5K",
+    10000.0: "10K",
+    15000.0: "15K",
+    21097.5: "half marathon",
+    42195.0: "marathon",
+}
+
+
+def race_label(metres: float, units: Units) -> str:
+    """'5K', 'half marathon', or the distance for anything else."""
+    return RACE_NAMES.get(round(metres, 3), format_distance(metres, units))

@@ -98,6 +98,7 @@ class _Facts:
     rhr_squares: list[float] = field(default_factory=list)  # for O(1) baselines
     fitness: list[tuple[date, float]] = field(default_factory=list)  # (date, vdot), by date
     fitness_dates: list[date] = field(default_factory=list)
+    trials: list[tuple[date, float]] = field(default_factory=list)  # logged time trials only
     deloads: list[date] = field(default_factory=list)
     pauses: list[tuple[date, date, str]] = field(default_factory=list)  # inclusive ranges
     goals: list[tuple[date, Goal | None]] = field(default_factory=list)  # (set on, goal)
@@ -128,7 +129,8 @@ class _Facts:
             elif isinstance(e, Cross):
                 f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
             elif isinstance(e, TimeTrial):
-                f.fitness.append((e.date, _vdot_from_race(e.distance_m, e.time_s)))
+                f.trials.append((e.date, _vdot_from_race(e.distance_m, e.time_s)))
+                f.fitness.append(f.trials[-1])
             elif isinstance(e, DeloadRequest):
                 f.deloads.append(e.date)
             elif isinstance(e, Pause):
@@ -420,6 +422,7 @@ def _shape(
     if goal is not None and goal.date >= profile.start_date:
         race_index = (goal.date - profile.start_date).days // 7
 
+    pending_deload = review.deload_requested if review is not None else state.deload_next
     if _paused_days(start, facts) >= PAUSED_WEEK_DAYS:
         reason = facts.pause_on(start + timedelta(days=3)) or "a break"
         why = f"You're paused ({reason}); the plan waits for you."
@@ -463,6 +466,7 @@ def _shape(
         previous is not None
         and previous.decision.action != "resume"
         and _paused_days(previous.start, facts) > 0
+        and pending_deload is None  # a deload the runner asked for still comes first
     ):
         return _resume(start, facts, state, paces)
     if previous is not None and previous.kind == "race":
@@ -635,7 +639,7 @@ def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
     if previous is None:
         return None
     end = previous.start + timedelta(days=6)
-    trials = [(d, v) for d, v in facts.fitness if previous.start <= d <= end]
+    trials = [(d, v) for d, v in facts.trials if previous.start <= d <= end]
     if not trials:
         return None
     vdot = trials[-1][1]

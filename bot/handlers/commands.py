@@ -7,6 +7,7 @@ from datetime import date
 from telegram import Update
 
 from bot import coaching, render
+from bot.handlers import freetext
 from bot.handlers.common import (
     Turn,
     argument_of,
@@ -227,13 +228,22 @@ def trial(turn: Turn, update: Update) -> None:
 
 
 def on_trial_text(turn: Turn, conversation: ConversationState, text: str) -> None:
+    """The trial result; a message that is clearly a log instead goes to free text."""
+    try:
+        parse_race(clean_text(text))
+    except ParseError:
+        if freetext.reads_as_a_log(text):
+            repo.clear_conversation(turn.session, turn.athlete_id)
+            freetext.on_text(turn, text)
+            return
     _log_trial(turn, text)
 
 
 def _log_trial(turn: Turn, text: str) -> None:
     try:
         distance, seconds = parse_race(clean_text(text))
-        vdot = vdot_from_race(distance, seconds)
+        # One decimal, as the plan uses: the same fitness shows the same paces everywhere.
+        vdot = round(vdot_from_race(distance, seconds), 1)
     except ParseError as problem:
         turn.say(problem.message)
         return
@@ -254,7 +264,7 @@ def _log_trial(turn: Turn, text: str) -> None:
     new_paces = render.paces_html(training_paces(vdot), vdot, units)
     lines = [
         texts.TRIAL_LOGGED.format(
-            distance=format_distance(distance, units), time=format_duration(seconds)
+            distance=render.race_label(distance, units), time=format_duration(seconds)
         )
     ]
     old_paces = render.plan_paces_html(old, units)
@@ -340,8 +350,9 @@ def resume(turn: Turn, update: Update) -> None:
         dedupe_key=f"resume:{turn.today.isoformat()}",
     )
     plan = _plan(turn, 1)
-    following = plan.upcoming[0] if plan.upcoming else plan.week
-    turn.say(texts.RESUMED + "\n\n" + render.decision_html(following))
+    # The restart is decided at a week boundary: this week if it began today, else the next.
+    resumed = next((w for w in plan.weeks if w.decision.action == "resume"), plan.week)
+    turn.say(texts.RESUMED + "\n\n" + render.decision_html(resumed))
 
 
 # --- /settings --------------------------------------------------------------------------

@@ -7,8 +7,9 @@ end up as one run, and a message is stored entirely or not at all.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -309,24 +310,37 @@ def _plan_cross(logged: Logged, item: CrossLog, day: date) -> None:
     logged.lines.append(_cross_line(event))
 
 
+YESTERDAY = re.compile(r"\byesterday\b", re.IGNORECASE)
+
+
+def reads_as_a_log(text: str) -> bool:
+    """Whether a message is plainly something to log ("rhr 52"), not an answer."""
+    try:
+        return bool(parse_free_text(text))
+    except ParseError:
+        return False
+
+
 def on_text(turn: Turn, text: str) -> None:
+    # "ran 8k yesterday in 40 min" belongs to yesterday, not to today's planned session.
+    day = turn.today - timedelta(days=1) if YESTERDAY.search(text) else turn.today
     try:
         items = parse_free_text(text)
         if not items:
             turn.say(problems.FREE_TEXT_HINT)
             return
-        logged = plan_items(turn, items, turn.today)
+        logged = plan_items(turn, items, day)
     except ParseError as problem:
         turn.say(problem.message)
         return
     store(turn, logged.pending)
-    turn.say(_confirmation(turn, logged))
+    turn.say(_confirmation(turn, logged, day))
 
 
-def _confirmation(turn: Turn, logged: Logged) -> str:
+def _confirmation(turn: Turn, logged: Logged, day: date) -> str:
     lines = "\n".join(texts.LOGGED_LINE.format(item=line) for line in logged.lines)
     reply = texts.LOGGED.format(lines=lines)
-    planned = planned_run(turn.session, turn.athlete, turn.today) if logged.run else None
+    planned = planned_run(turn.session, turn.athlete, day) if logged.run else None
     if planned is None or planned.target_rpe is None or logged.run is None:
         return reply
     rpe = logged.run.get("rpe")

@@ -11,9 +11,9 @@ WELCOME = (
     "/cancel stops at any point."
 )
 WELCOME_BACK = (
-    "<b>Let's update your profile, {name}.</b> Your history is kept: past weeks, runs and "
-    "check-ins stay as they are, and your plan keeps its start date. /cancel stops without "
-    "changing anything."
+    "<b>Let's update your profile, {name}.</b> Every run and check-in you told me is kept, "
+    "and your plan keeps its start date. New run days also redraw the weeks already past in "
+    "/week. /cancel stops without changing anything."
 )
 RESUMING = (
     "Let's pick up where we left off; your answers so far are kept. To start from scratch, "

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
-from coach.history import DeloadRequest, Pause, RestingHR, Run, Skipped, TimeTrial, Wellness
+from coach.history import (
+    DeloadRequest,
+    Pause,
+    RaceResult,
+    RestingHR,
+    Resume,
+    Run,
+    Skipped,
+    TimeTrial,
+    Wellness,
+)
 from coach.paces import predict_race_s
 from coach.replay import plan
 from coach.simulate import simulate
@@ -204,3 +215,29 @@ def test_after_a_busy_week_volume_comes_back_gently_and_says_so() -> None:
     assert f"{after.planned_min} minutes: at most 10 % above last week." in " ".join(
         after.decision.reasons
     )
+
+
+def test_the_starting_result_is_not_announced_as_a_time_trial() -> None:
+    history = compliant_weeks(make_history(), 1)
+    history = replace(
+        history,
+        profile=replace(
+            history.profile,
+            fitness=RaceResult(5000, 1350, history.profile.start_date),  # dated in week 1
+        ),
+    )
+    week = plan(history, history.profile.start_date + timedelta(days=7)).week
+    assert not any("Time trial logged" in r for r in week.decision.reasons)
+
+
+def test_a_requested_deload_survives_a_short_pause() -> None:
+    history = compliant_weeks(make_history(), 2)
+    wednesday = history.profile.start_date + timedelta(weeks=2, days=2)
+    history = with_events(
+        history,
+        DeloadRequest(wednesday),
+        Pause(wednesday + timedelta(days=1), None, "travel"),
+        Resume(wednesday + timedelta(days=2)),
+    )
+    following = plan(history, wednesday + timedelta(days=5)).week
+    assert following.kind == "deload"

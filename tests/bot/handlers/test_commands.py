@@ -158,3 +158,35 @@ async def test_a_redelivered_update_changes_nothing_twice(tmp_path: Path) -> Non
         assert [e["type"] for e in events(h)] == ["pause"]
         paused = [t for t in h.texts(ANA) if t.startswith("Paused (travel)")]
         assert len(paused) == 1
+
+
+async def test_resume_shows_the_restart_decision(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        onboard(h.runtime, ANA, start=PLAN_START)
+        await h.say(ANA, "/pause")
+        await h.tap(ANA, "Illness")
+        await h.advance(timedelta(days=12))  # the following Monday
+        reply = await h.say(ANA, "/resume")
+        assert reply is not None and "Decision: resume" in reply.plain_text
+        assert "days off" in reply.plain_text
+
+
+async def test_a_log_typed_while_a_trial_is_asked_is_logged_not_refused(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        onboard(h.runtime, ANA, start=PLAN_START)
+        await h.say(ANA, "/trial")
+        reply = await h.say(ANA, "rhr 52")
+        assert reply is not None and "Resting HR 52" in reply.plain_text
+        assert events(h) == [{"date": "2026-12-02", "type": "rhr", "bpm": 52}]
+        reply = await h.say(ANA, "5k 21:40")  # the trial question was left behind
+        assert reply is not None and "Before" not in reply.plain_text
+
+
+async def test_trial_names_the_race_and_pairs_paces_consistently(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        onboard(h.runtime, ANA, start=PLAN_START)
+        await h.say(ANA, "/trial 5k 30:00")
+        reply = await h.say(ANA, "/trial 5k 30:00")
+        assert reply is not None and "Logged: 5K in 30:00" in reply.plain_text
+        before, now = reply.plain_text.split("Now")
+        assert before.split("VDOT", 1)[1].strip() == now.split("VDOT", 1)[1].strip()

@@ -340,7 +340,7 @@ async def test_keeping_the_data_changes_nothing_and_resumes_the_conversation(
         kept = h.last(ANA)
         assert kept.message_id == confirm.message_id and kept.plain_text == texts.DELETE_KEPT
         reply = await h.say(ANA, "5k 21:40")  # the /trial question is open again
-        assert reply is not None and "Logged: 5.0 km in 21:40" in reply.plain_text
+        assert reply is not None and "Logged: 5K in 21:40" in reply.plain_text
         # The old "yes" no longer deletes anything: the question was answered.
         query = await h.tap_data(ANA, yes, confirm.message_id)
         assert h.emulator.callback_queries[query].answer_text == common.BUTTON_EXPIRED

@@ -174,3 +174,18 @@ async def test_gibberish_gets_the_hint(tmp_path: Path) -> None:
         reply = await h.say(ANA, "blorp wibble")
         assert reply is not None and reply.text == problems.FREE_TEXT_HINT
         assert stored(h) == []
+
+
+async def test_yesterday_is_logged_on_yesterday(tmp_path: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    from bot.store import repo
+
+    async with BotHarness.started(tmp_path, start_at=datetime(2026, 12, 2, 8, 0, tzinfo=UTC)) as h:
+        h.onboard(ANA, start=date(2026, 11, 23))
+        await h.say(ANA, "ran 8k yesterday in 40 min")
+        with h.runtime.sessions() as session:
+            athlete = repo.get_athlete_by_telegram_id(session, ANA)
+            assert athlete is not None and athlete.id is not None
+            runs = [e.payload for e in repo.events_for(session, athlete.id)]
+        assert [r["date"] for r in runs] == ["2026-12-01"]

@@ -246,7 +246,7 @@ async def test_onboarding_again_edits_the_profile_and_keeps_the_history(tmp_path
         goal_day = today(h) + timedelta(days=200)
 
         await h.say(ANA, "/start")
-        assert "history is kept" in question(h).plain_text
+        assert "Every run and check-in you told me is kept" in question(h).plain_text
         await h.say(ANA, "5k 21:00")
         for label in ("Mon · Wed · Fri · Sun", "Wed", "Sun", "240", "07:00", "19:00"):
             await tap(h, label)
