@@ -459,14 +459,11 @@ def on_text(turn: Turn, conversation: ConversationState, text: str) -> None:
 
 
 def _logged_in_words(turn: Turn, log: DayLog, text: str) -> bool:
-    """Not an answer to the question, but a whole sentence ("ran 8k in 42 min rpe 6")."""
-    try:
-        items = parse_free_text(text)
-        if not items:
-            return False
-        freetext.store(turn, freetext.plan_items(turn, items, log.day).pending)
-    except ParseError:
+    """Not an answer to the question, but a whole sentence ("ran 8k in 42 min rpe 6"):
+    logged like any free text (today, or yesterday if it says so), with its own reply."""
+    if not freetext.reads_as_a_log(text):
         return False  # the question's own problem says best what to send
+    freetext.on_text(turn, text)
     return True
 
 

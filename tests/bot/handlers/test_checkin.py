@@ -361,12 +361,14 @@ async def test_a_whole_sentence_during_the_checkin_is_logged_for_it(tmp_path: Pa
         await h.say(ANA, "/checkin")
         count = bot_count(h, ANA)
         await h.tap(ANA, "Done")
+        checkin = h.latest_with_buttons(ANA)
         await h.say(ANA, "ran 8k in 42 min rpe 6")  # while effort is asked
-        assert "And how good was it overall" in h.last(ANA).plain_text
-        await h.tap(ANA, "9")
+        assert "Logged:" in h.last(ANA).plain_text  # the sentence gets its own reply
+        assert "And how good was it overall" in checkin.plain_text  # the check-in moved on
+        await h.tap(ANA, "9", checkin)
         await h.say(ANA, "rhr 49")  # time and distance came with the sentence
         await h.say(ANA, "7.5")  # sleep, asked last: bare hours
-        assert bot_count(h, ANA) == count
+        assert bot_count(h, ANA) == count + 1  # only that one reply; the rest were edits
         day = today.isoformat()
         assert of_type(h, ANA, "run") == [
             {
