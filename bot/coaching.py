@@ -80,18 +80,5 @@ def record(
     return repo.append_event(session, athlete.id, as_dict, dedupe_key)
 
 
-def active_pause(history: History, today: date) -> tuple[date, str] | None:
-    """(start, reason) of the pause the runner is in today, if any."""
-    pauses = [e for e in history.events if e.type == "pause" and e.date <= today]
-    if not pauses:
-        return None
-    latest = max(pauses, key=lambda e: e.date)
-    assert latest.type == "pause"
-    resumed = any(e.type == "resume" and latest.date < e.date <= today for e in history.events)
-    if resumed or (latest.until is not None and latest.until < today):
-        return None
-    return latest.date, latest.reason
-
-
 def logged_on(history: History, day: date, kind: str) -> list[Event]:
     return [e for e in history.events if e.date == day and e.type == kind]

@@ -26,12 +26,12 @@ from coach.history import (
     Skipped,
     TimeTrial,
     Wellness,
+    merge_runs,
 )
 from coach.model import Plan
 from coach.paces import METRES_PER_MILE, Units, format_distance, format_duration
 
 # The same merge the replay applies, so the log shows the run the coach counted.
-from coach.replay import _merge_runs as merge_runs
 
 # Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection");
 # tab and carriage return also start formulas in some of them.

@@ -17,7 +17,10 @@ from bot.handlers import checkin
 from bot.handlers.common import Keyboard, esc, markup
 from bot.store.models import Athlete, Delivery
 from bot.texts import commands as texts
+from coach.history import History
 from coach.paces import Units
+from coach.replay import pause_on
+from coach.replay import plan as replay
 
 
 def message_for(session: Session, athlete: Athlete, delivery: Delivery) -> Outgoing | None:
@@ -25,15 +28,15 @@ def message_for(session: Session, athlete: Athlete, delivery: Delivery) -> Outgo
         return None
     day = delivery.local_date
     history = coaching.history_of(session, athlete)
-    if day < history.profile.start_date or coaching.active_pause(history, day) is not None:
+    if day < history.profile.start_date or pause_on(history, day) is not None:
         return None
     if delivery.kind == "morning":
-        return _morning(session, athlete, day)
+        return _morning(session, athlete, history, day)
     if delivery.kind == "checkin":
         message = checkin.checkin_message(session, athlete, day)
         return None if message is None else Outgoing(message[0], markup(message[1]))
     if delivery.kind == "weekly_review":
-        return _weekly_review(session, athlete, day)
+        return _weekly_review(history, day)
     return None
 
 
@@ -41,8 +44,8 @@ def _units(athlete: Athlete) -> Units:
     return "mi" if athlete.units == "mi" else "km"
 
 
-def _morning(session: Session, athlete: Athlete, day: date) -> Outgoing:
-    plan = coaching.plan_for(session, athlete, day, 0)
+def _morning(session: Session, athlete: Athlete, history: History, day: date) -> Outgoing:
+    plan = replay(history, day, 0)
     today = plan.session_on(day)
     assert today is not None
     name = f", {esc(athlete.first_name)}" if athlete.first_name else ""
@@ -57,19 +60,17 @@ def _morning(session: Session, athlete: Athlete, day: date) -> Outgoing:
     if missing is not None:
         parts.append(missing[0])
         keyboard += missing[1]
-    history = coaching.history_of(session, athlete)
     if not coaching.logged_on(history, day, "rhr"):
         parts.append(texts.RHR_PROMPT)
         keyboard += render.rhr_keyboard(athlete.id or 0, day, plan.metrics.rhr_baseline)
     return Outgoing(render.clip("\n\n".join(parts)), markup(keyboard))
 
 
-def _weekly_review(session: Session, athlete: Athlete, day: date) -> Outgoing | None:
-    plan = coaching.plan_for(session, athlete, day, 1)
+def _weekly_review(history: History, day: date) -> Outgoing | None:
+    plan = replay(history, day, 1)
     if not plan.upcoming:
         return None
     ended, following = plan.week, plan.upcoming[0]
-    history = coaching.history_of(session, athlete)
     planned = [s for s in ended.sessions if s.type != "rest"]
     done = sum(1 for s in planned if coaching.logged_on(history, s.date, "run"))
     lines = [

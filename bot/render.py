@@ -99,6 +99,9 @@ RACE_NAMES = {
 }
 
 
-def race_label(metres: float, units: Units) -> str:
+def race_label(metres: float, units: Units = "km") -> str:
     """'5K', 'half marathon', or the distance for anything else."""
-    return RACE_NAMES.get(round(metres, 3), format_distance(metres, units))
+    for known, name in RACE_NAMES.items():
+        if abs(metres - known) < 1:
+            return name
+    return format_distance(metres, units)

@@ -160,6 +160,25 @@ class History:
     events: tuple[Event, ...] = field(default=())
 
 
+def merge_runs(old: Run | None, new: Run) -> Run:
+    """Two runs on one day (a double, or a watch file plus a check-in) count as one."""
+    if old is None:
+        return new
+    distance = None
+    if old.distance_m is not None or new.distance_m is not None:
+        distance = (old.distance_m or 0) + (new.distance_m or 0)
+    rpes = [r for r in (old.rpe, new.rpe) if r is not None]
+    qualities = [q for q in (old.quality, new.quality) if q is not None]
+    return Run(
+        date=new.date,
+        duration_min=old.duration_min + new.duration_min,
+        distance_m=distance,
+        rpe=max(rpes) if rpes else None,
+        quality=min(qualities) if qualities else None,
+        changed=old.changed or new.changed,
+    )
+
+
 # --- reading the JSON form -------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from coach.history import (
     Skipped,
     TimeTrial,
     Wellness,
+    merge_runs,
 )
 from coach.load import (
     ACUTE_DAYS,
@@ -118,7 +119,7 @@ class _Facts:
             if f.first_day is None:
                 f.first_day = e.date
             if isinstance(e, Run):
-                f.runs[e.date] = _merge_runs(f.runs.get(e.date), e)
+                f.runs[e.date] = merge_runs(f.runs.get(e.date), e)
                 f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
             elif isinstance(e, RestingHR):
                 rhr_by_day[e.date] = e.bpm  # the latest reading of a morning wins
@@ -148,12 +149,7 @@ class _Facts:
         f.fitness.sort(key=lambda item: item[0])
         f.fitness_dates = [d for d, _ in f.fitness]
         f._index_loads(min(history.profile.start_date, f.first_day or today), today)
-        for p in open_pauses:
-            ends = [r for r in resumes if r > p.date]
-            end = p.until or date.max
-            if ends and ends[0] - timedelta(days=1) < end:
-                end = ends[0] - timedelta(days=1)
-            f.pauses.append((p.date, end, p.reason))
+        f.pauses = _pause_ranges(open_pauses, resumes)
         return f
 
     def _index_loads(self, origin: date, today: date) -> None:
@@ -220,22 +216,28 @@ class _Facts:
         return self.acute[i] / self.chronic[i]
 
 
-def _merge_runs(old: Run | None, new: Run) -> Run:
-    """Two runs on one day (a double, or a watch file plus a check-in) count as one."""
-    if old is None:
-        return new
-    distance = None
-    if old.distance_m is not None or new.distance_m is not None:
-        distance = (old.distance_m or 0) + (new.distance_m or 0)
-    rpes = [r for r in (old.rpe, new.rpe) if r is not None]
-    qualities = [q for q in (old.quality, new.quality) if q is not None]
-    return Run(
-        date=new.date,
-        duration_min=old.duration_min + new.duration_min,
-        distance_m=distance,
-        rpe=max(rpes) if rpes else None,
-        quality=min(qualities) if qualities else None,
-    )
+def _pause_ranges(pauses: list[Pause], resumes: list[date]) -> list[tuple[date, date, str]]:
+    """Inclusive (first day, last day, reason) of each pause: to its `until`, or to the day
+    before the next resume, or open-ended."""
+    ranges = []
+    for p in pauses:
+        end = p.until or date.max
+        after = [r for r in resumes if r > p.date]
+        if after and after[0] - timedelta(days=1) < end:
+            end = after[0] - timedelta(days=1)
+        ranges.append((p.date, end, p.reason))
+    return ranges
+
+
+def pause_on(history: History, day: date) -> tuple[date, str] | None:
+    """(first day, reason) of the pause the runner is in on `day`, if any."""
+    known = [e for e in history.events if e.date <= day]
+    pauses = [e for e in known if isinstance(e, Pause)]
+    resumes = sorted(e.date for e in known if isinstance(e, Resume))
+    for first, last, reason in _pause_ranges(pauses, resumes):
+        if first <= day <= last:
+            return first, reason
+    return None
 
 
 # --- the replay state ------------------------------------------------------------------

@@ -34,6 +34,8 @@ from coach.paces import (
     training_paces,
     vdot_from_race,
 )
+from coach.replay import pause_on
+from coach.replay import plan as replay
 
 # --- small helpers ---------------------------------------------------------------------
 
@@ -54,11 +56,11 @@ def today(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "today") or not_started(turn):
         return
     history = coaching.history_of(turn.session, turn.athlete)
-    paused = coaching.active_pause(history, turn.today)
+    paused = pause_on(history, turn.today)
     if paused is not None:
         turn.say(texts.PAUSED_TODAY.format(reason=esc(paused[1])))
         return
-    plan = coaching.plan_for(turn.session, turn.athlete, turn.today, 0)
+    plan = replay(history, turn.today, 0)
     session = plan.session_on(turn.today)
     assert session is not None
     text = render.session_html(session, turn.units, heading=texts.TODAY_HEADING)
@@ -299,7 +301,7 @@ def paces(turn: Turn, update: Update) -> None:
 def pause(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "pause"):
         return
-    paused = coaching.active_pause(coaching.history_of(turn.session, turn.athlete), turn.today)
+    paused = pause_on(coaching.history_of(turn.session, turn.athlete), turn.today)
     if paused is not None:
         turn.say(texts.ALREADY_PAUSED.format(day=day_label(paused[0]), reason=esc(paused[1])))
         return
@@ -324,7 +326,7 @@ def on_pause_callback(turn: Turn, parts: list[str], message_id: int) -> None:
         turn.refuse(common.BUTTON_EXPIRED)
         return
     history = coaching.history_of(turn.session, turn.athlete)
-    if coaching.active_pause(history, turn.today) is None:
+    if pause_on(history, turn.today) is None:
         coaching.record(
             turn.session,
             turn.athlete,
@@ -339,7 +341,7 @@ def resume(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "resume"):
         return
     history = coaching.history_of(turn.session, turn.athlete)
-    if coaching.active_pause(history, turn.today) is None:
+    if pause_on(history, turn.today) is None:
         turn.say(texts.NOT_PAUSED)
         return
     coaching.record(

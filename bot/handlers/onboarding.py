@@ -32,7 +32,7 @@ from bot.parsing import (
     parse_weekdays,
     parse_weekly_minutes,
 )
-from bot.render import paces_html
+from bot.render import paces_html, race_label
 from bot.store import repo
 from bot.store.models import ConversationState
 from bot.texts import common as common_texts
@@ -105,27 +105,10 @@ FULL_DAY_NAMES = {
     "sat": "Saturday",
     "sun": "Sunday",
 }
-NAMED_DISTANCES = {
-    1500.0: "1500 m",
-    1609.344: "mile",
-    3000.0: "3K",
-    5000.0: "5K",
-    10000.0: "10K",
-    15000.0: "15K",
-    21097.5: "half marathon",
-    42195.0: "marathon",
-}
-
-
-def distance_name(distance_m: float) -> str:
-    for metres, name in NAMED_DISTANCES.items():
-        if abs(distance_m - metres) < 1:
-            return name
-    return f"{distance_m / 1000:g} km"
 
 
 def race_text(race: dict[str, Any]) -> str:
-    return f"{distance_name(race['distance_m'])} in {format_duration(race['time_s'])}"
+    return f"{race_label(race['distance_m'])} in {format_duration(race['time_s'])}"
 
 
 def day_name(day: str) -> str:
@@ -484,7 +467,7 @@ def summary_lines(turn: Turn, data: dict[str, Any]) -> list[str]:
         race_line = texts.SUMMARY_NO_NEW_RACE if turn.onboarded else texts.SUMMARY_NO_RACE
     if goal is not None:
         goal_line = texts.SUMMARY_GOAL.format(
-            race=distance_name(goal["distance_m"]), day=long_date(date.fromisoformat(goal["date"]))
+            race=race_label(goal["distance_m"]), day=long_date(date.fromisoformat(goal["date"]))
         )
     else:
         goal_line = texts.SUMMARY_NO_NEW_GOAL if turn.onboarded else texts.SUMMARY_NO_GOAL
@@ -736,7 +719,7 @@ def welcome(
     goal = data["goal"]
     if goal is not None:
         day = long_date(date.fromisoformat(goal["date"]))
-        parts.append(texts.GOAL_SET.format(race=distance_name(goal["distance_m"]), day=day))
+        parts.append(texts.GOAL_SET.format(race=race_label(goal["distance_m"]), day=day))
     parts.append(
         texts.DAILY_RHYTHM.format(morning=data["morning_time"], checkin=data["checkin_time"])
     )
