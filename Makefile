@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run play test lint typecheck bench clean
+.PHONY: venv run play test lint typecheck bench refresh-spec clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python bench/coach_replay.py
 	$(BIN)/python bench/chart_render.py
+
+# Replace the vendored Bot API spec with a newer copy: make refresh-spec SPEC=/path/api.min.json
+refresh-spec: $(STAMP)
+	@test -n "$(SPEC)" || { echo "usage: make refresh-spec SPEC=/path/to/api.min.json"; exit 2; }
+	$(BIN)/python -m emulator.refresh_spec "$(SPEC)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

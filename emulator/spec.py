@@ -21,6 +21,7 @@ from emulator.html import HtmlParseError, parse_html
 from emulator.models import UploadedFile
 
 SPEC_ENV_VAR = "RAMP_BOT_API_SPEC"
+VENDORED_SPEC = Path(__file__).resolve().parent / "bot-api-spec" / "api.min.json"
 PARSE_MODES = ("HTML", "MARKDOWNV2", "MARKDOWN")
 
 _SCALARS = frozenset({"Integer", "Float", "String", "Boolean", "InputFile"})
@@ -47,11 +48,10 @@ _TELEGRAM_WORDING: dict[tuple[str, str], str] = {
 
 
 def default_spec_path() -> Path:
-    """``$RAMP_BOT_API_SPEC`` or ``<repo root>/../shared/bot-api-spec/api.min.json``."""
+    """``$RAMP_BOT_API_SPEC`` or the copy vendored beside this module (see its README)."""
     if env := os.environ.get(SPEC_ENV_VAR):
         return Path(env)
-    repo_root = Path(__file__).resolve().parent.parent
-    return repo_root.parent / "shared" / "bot-api-spec" / "api.min.json"
+    return VENDORED_SPEC
 
 
 @dataclass(frozen=True)

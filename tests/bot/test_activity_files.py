@@ -1,4 +1,4 @@
-"""Reading real watch and app files (../shared/sample-activities, beside the repository)."""
+"""Reading real watch and app files (tests/data/activities, with their licences)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bot.activity_files import (
 )
 from bot.texts import files as texts
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "sample-activities"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "activities"
 
 
 def read(name: str, as_name: str | None = None) -> Activity:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from emulator.html import HtmlParseError, parse_html
 from emulator.models import UploadedFile
-from emulator.spec import BotApiSpec, default_spec_path
+from emulator.refresh_spec import NotASpec, refresh_vendored_spec
+from emulator.spec import VENDORED_SPEC, BotApiSpec, default_spec_path
 
 
 def keyboard(*buttons: dict[str, object]) -> str:
@@ -213,3 +215,29 @@ def test_html_parser_entities() -> None:
     assert quote.type == "expandable_blockquote"
     with pytest.raises(HtmlParseError):
         parse_html("<tg-emoji>x</tg-emoji>")
+
+
+def test_refresh_replaces_the_vendored_spec_with_a_checked_copy(tmp_path: Path) -> None:
+    target = tmp_path / "api.min.json"
+    target.write_text("{}")
+    version = refresh_vendored_spec(VENDORED_SPEC, target)
+    assert version.startswith("Bot API ")
+    assert BotApiSpec.load(target).version == version
+
+
+@pytest.mark.parametrize("content", ["not json", '{"methods": {}, "types": {}}', "[1, 2]"])
+def test_refresh_refuses_a_file_that_is_not_a_spec_and_keeps_the_old_one(
+    tmp_path: Path, content: str
+) -> None:
+    target, source = tmp_path / "api.min.json", tmp_path / "new.json"
+    target.write_text('{"kept": true}')
+    source.write_text(content)
+    with pytest.raises(NotASpec):
+        refresh_vendored_spec(source, target)
+    assert target.read_text() == '{"kept": true}'
+
+
+def test_the_vendored_spec_is_the_default_and_carries_its_licence() -> None:
+    assert default_spec_path() == VENDORED_SPEC or "RAMP_BOT_API_SPEC" in os.environ
+    assert "MIT License" in (VENDORED_SPEC.parent / "LICENSE").read_text()
+    assert BotApiSpec.load().version in (VENDORED_SPEC.parent / "README.md").read_text()

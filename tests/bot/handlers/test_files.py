@@ -21,7 +21,7 @@ from bot.texts import common
 from bot.texts import files as texts
 from tests.bot.harness import ANA, BotHarness
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "sample-activities"
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "activities"
 FENIX_2_RUN = "activity-small-fenix2-run.fit"  # Sat 2015-08-15 14:45 UTC, 9,008 m in 47:12
 FENIX_5_BIKE = "garmin-fenix-5-bike.fit"  # Mon 2017-06-12 16:09 UTC, 459.5 m in 1:00
 RUN_DAY = date(2015, 8, 15)  # a Saturday: the long run in the default plan
