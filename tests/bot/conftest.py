@@ -1,5 +1,5 @@
-"""Storage fixtures: every storage test runs on a SQLite file and, when
-RAMP_TEST_DATABASE_URL is set, on PostgreSQL in a schema of its own (dropped after)."""
+"""Storage fixtures: every storage test runs on a SQLite file and on PostgreSQL, in a
+schema of its own (dropped after), when a server is there (see tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,7 @@ from bot.store import repo
 from bot.store.db import make_engine, migrate, session_factory
 from bot.store.models import Athlete
 
-POSTGRES_URL = os.environ.get("RAMP_TEST_DATABASE_URL")
-
-DATABASES = [
-    "sqlite",
-    pytest.param(
-        "postgresql",
-        marks=pytest.mark.skipif(not POSTGRES_URL, reason="RAMP_TEST_DATABASE_URL is not set"),
-    ),
-]
+DATABASES = ["sqlite", "postgresql"]
 
 PROFILE: dict[str, Any] = {
     "start_date": "2026-11-02",
@@ -49,8 +41,12 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield sqlite_engine
         sqlite_engine.dispose()
     else:
-        assert POSTGRES_URL is not None
-        yield from _postgres_engine_in_fresh_schema(POSTGRES_URL)
+        # Read here, not at import: tests/conftest.py may start a server after this
+        # module is imported.
+        url = os.environ.get("RAMP_TEST_DATABASE_URL")
+        if not url:
+            pytest.skip("no PostgreSQL server (see tests/conftest.py)")
+        yield from _postgres_engine_in_fresh_schema(url)
 
 
 def _postgres_engine_in_fresh_schema(url: str) -> Iterator[Engine]:
