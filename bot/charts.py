@@ -5,25 +5,16 @@ little to draw). The numbers come from small helpers that mirror what the replay
 (coach/replay.py), so a chart never tells a different story from the coach's decisions;
 the drawing functions only place them.
 
-Matplotlib is used through `Figure` and the Agg canvas directly, never pyplot: pyplot
-keeps global figure state, which leaks memory in a long-running bot and is not safe when
-two charts are drawn at once.
+The drawing lives in `bot.chart_drawing` and is imported on the first chart: matplotlib
+costs a third of a second and ~40 MiB at start-up, for a command most runners rarely send.
 """
 
 from __future__ import annotations
 
-import io
-import textwrap
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from matplotlib import dates as mdates
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from coach.history import Cross, Event, History, RestingHR, Run, TimeTrial
 from coach.load import (
@@ -38,7 +29,6 @@ from coach.model import Week, WeekKind
 from coach.paces import (
     Units,
     format_duration,
-    format_pace,
     predict_race_s,
     training_paces,
     vdot_from_race,
@@ -61,22 +51,6 @@ MARKED_KINDS: dict[WeekKind, str] = {"deload": "deload", "recovery": "recovery",
 # and the replay skips them too.
 ALL_OUT_TYPES = frozenset({"race", "time_trial"})
 STEADY_VDOT = 0.3  # less than this either way is noise in a time trial, not a change
-
-# Phone-readable: 7×9.5 in at 150 dpi is 1050×1425 px, large type, few colours.
-FIG_SIZE = (7.0, 9.5)
-DPI = 150
-TITLE_SIZE = 17
-LABEL_SIZE = 13
-TICK_SIZE = 12
-NOTE_SIZE = 11
-TITLE_WIDTH = 44  # characters per title line before it wraps
-TARGET_COLOUR = "#222222"
-DONE_COLOUR = "#1f5fa8"
-RATIO_COLOUR = "#e07b00"
-BAND_COLOUR = "#3a9d5d"
-FLAG_COLOUR = "#c62828"
-MARK_COLOUR = "#8e7cc3"
-
 
 # --- the numbers -----------------------------------------------------------------------
 
@@ -358,244 +332,25 @@ def progress_headline(points: Sequence[FitnessPoint]) -> str:
     return f"VDOT steady at {last.vdot:.1f}: a {five_k} 5K"
 
 
-# --- drawing ---------------------------------------------------------------------------
-
-
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    FigureCanvasAgg(fig).print_png(buffer)
-    fig.clear()  # drop the artists now rather than waiting for the garbage collector
-    return buffer.getvalue()
-
-
-def _title(fig: Figure, text: str) -> None:
-    fig.suptitle(textwrap.fill(text, TITLE_WIDTH), fontsize=TITLE_SIZE, fontweight="bold")
-
-
-def _style(ax: Axes, ylabel: str) -> None:
-    ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
-    ax.tick_params(labelsize=TICK_SIZE)
-    ax.grid(axis="y", alpha=0.3)
-    ax.spines[["top"]].set_visible(False)
-
-
-def _date_axis(ax: Axes, first: date, today: date) -> None:
-    ax.set_xlim(first - timedelta(days=1), today + timedelta(days=2))
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
-
-
-def _mark_weeks(axes: Sequence[Axes], weeks: Sequence[WeekLoad], today: date) -> None:
-    """Shade deload, recovery and paused weeks on every panel; label them just above the
-    top panel, where they can't collide with bars or the legend."""
-    for week in weeks:
-        label = MARKED_KINDS.get(week.kind)
-        if label is None:
-            continue
-        end = min(week.start + timedelta(days=7), today + timedelta(days=1))
-        for ax in axes:
-            ax.axvspan(week.start, end, color=MARK_COLOUR, alpha=0.12, lw=0)
-        mid = week.start + (end - week.start) / 2
-        axes[0].text(
-            mid,
-            1.01,
-            label,
-            transform=axes[0].get_xaxis_transform(),
-            ha="center",
-            va="bottom",
-            fontsize=NOTE_SIZE,
-            color="#5b4a99",
-        )
-
-
-def _draw_load(ax: Axes, data: StatsData) -> None:
-    middles = [w.start + timedelta(days=3) for w in data.weeks]
-    ax.bar(middles, [w.done for w in data.weeks], width=5.0, color=DONE_COLOUR, label="done")
-    # Planned as a dash across the bar, the same "target" mark as the RPE panel: it stays
-    # visible whether the week came in over or under.
-    ax.hlines(
-        [w.planned for w in data.weeks],
-        [w.start + timedelta(days=0.5) for w in data.weeks],
-        [w.start + timedelta(days=5.5) for w in data.weeks],
-        colors=TARGET_COLOUR,
-        lw=3,
-        label="planned",
-    )
-    _style(ax, "Weekly load")
-    ax.yaxis.set_major_locator(MaxNLocator(4))
-    ratio = ax.twinx()
-    lo, hi = ACWR_BAND
-    ratio.axhspan(lo, hi, color=BAND_COLOUR, alpha=0.12, lw=0)
-    if data.acwr:
-        days, values = zip(*data.acwr, strict=True)
-        ratio.plot(days, values, color=RATIO_COLOUR, lw=2.2, label="acute:chronic")
-        ratio.set_ylim(0, max(2.0, max(values) + 0.2))
-    else:
-        ratio.set_ylim(0, 2.0)
-        ratio.text(
-            0.5,
-            0.9,
-            "ratio after 4 weeks",
-            transform=ratio.transAxes,
-            ha="center",
-            fontsize=NOTE_SIZE,
-            color=RATIO_COLOUR,
-        )
-    ratio.set_ylabel("Acute:chronic", fontsize=LABEL_SIZE, color=RATIO_COLOUR)
-    ratio.tick_params(labelsize=TICK_SIZE, colors=RATIO_COLOUR)
-    ratio.spines[["top"]].set_visible(False)
-    handles = ax.get_legend_handles_labels()[0] + ratio.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, loc="upper left", fontsize=NOTE_SIZE, frameon=False, ncols=3)
-    ax.set_ylim(0, max([w.planned for w in data.weeks] + [w.done for w in data.weeks]) * 1.3)
-
-
-def _draw_rhr(ax: Axes, points: Sequence[RhrPoint]) -> None:
-    _style(ax, "Resting HR")
-    if not points:
-        ax.text(
-            0.5,
-            0.5,
-            "No morning resting HR logged yet",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=LABEL_SIZE,
-            color="grey",
-        )
-        ax.set_yticks([])
-        return
-    based = [p for p in points if p.baseline is not None and p.limit is not None]
-    if based:
-        days = [p.date for p in based]
-        ax.fill_between(
-            days,
-            [p.baseline for p in based],
-            [p.limit for p in based],
-            step="mid",
-            color=BAND_COLOUR,
-            alpha=0.15,
-            lw=0,
-            label="normal range",
-        )
-        ax.plot(
-            days,
-            [p.baseline for p in based],
-            color=BAND_COLOUR,
-            lw=1.8,
-            drawstyle="steps-mid",
-            label="baseline",
-        )
-    calm = [p for p in points if not p.flagged]
-    high = [p for p in points if p.flagged]
-    ax.plot([p.date for p in calm], [p.bpm for p in calm], "o", color=DONE_COLOUR, ms=4.5)
-    if high:
-        ax.plot(
-            [p.date for p in high],
-            [p.bpm for p in high],
-            "o",
-            color=FLAG_COLOUR,
-            ms=7,
-            label="flagged",
-        )
-    ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
-    ax.legend(loc="upper left", fontsize=NOTE_SIZE, frameon=False, ncols=3)
-    low = min(p.bpm for p in points)
-    top = max([p.bpm for p in points] + [p.limit for p in based if p.limit is not None])
-    ax.set_ylim(low - 3, top + 6)  # headroom for the legend
-
-
-def _draw_quality(ax: Axes, pairs: Sequence[QualityRpe]) -> None:
-    _style(ax, "Quality RPE")
-    ax.set_ylim(0.5, 10.5)
-    ax.set_yticks([2, 4, 6, 8, 10])
-    if not pairs:
-        ax.text(
-            0.5,
-            0.5,
-            "No quality session rated yet",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=LABEL_SIZE,
-            color="grey",
-        )
-        return
-    for p in pairs:
-        colour = FLAG_COLOUR if p.drift >= RPE_DRIFT_POINTS else DONE_COLOUR
-        ax.plot([p.date, p.date], [p.target, p.reported], color=colour, lw=2)
-        ax.plot(p.date, p.reported, "o", color=colour, ms=8)
-    ax.plot(
-        [p.date for p in pairs],
-        [p.target for p in pairs],
-        "_",
-        color="black",
-        ms=16,
-        mew=2.5,
-        label="target",
-    )
-    ax.plot([], [], "o", color=DONE_COLOUR, ms=8, label="felt")
-    ax.legend(loc="lower left", fontsize=NOTE_SIZE, frameon=False, ncols=2)
+# --- drawing (matplotlib, imported on first use) -----------------------------------------
 
 
 def draw_stats(data: StatsData) -> bytes:
-    fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout="constrained")
-    load_ax, rhr_ax, rpe_ax = fig.subplots(3, 1, sharex=True, height_ratios=[1.4, 1.0, 0.8])
-    _title(fig, data.headline)
-    _draw_load(load_ax, data)
-    _draw_rhr(rhr_ax, data.rhr)
-    _draw_quality(rpe_ax, data.quality)
-    _mark_weeks([load_ax, rhr_ax, rpe_ax], data.weeks, data.today)
-    _date_axis(rpe_ax, data.first, data.today)
-    return _png(fig)
+    from bot import chart_drawing
+
+    return chart_drawing.draw_stats(data)
+
+
+def draw_progress(points: Sequence[FitnessPoint], units: Units) -> bytes:
+    from bot import chart_drawing
+
+    return chart_drawing.draw_progress(points, units)
 
 
 def stats_chart(history: History, today: date) -> bytes | None:
     """/stats: the last 12 weeks of load, resting HR and quality RPE; None if too early."""
     data = stats_data(history, today)
     return None if data is None else draw_stats(data)
-
-
-def _pace_label(point: FitnessPoint, units: Units) -> str:
-    return (
-        f"T {format_pace(point.threshold_s_per_km, units)}\n"
-        f"I {format_pace(point.interval_s_per_km, units)}"
-    )
-
-
-def draw_progress(points: Sequence[FitnessPoint], units: Units) -> bytes:
-    fig = Figure(figsize=FIG_SIZE, dpi=DPI, layout="constrained")
-    vdot_ax, five_ax = fig.subplots(2, 1, sharex=True)
-    _title(fig, progress_headline(points))
-    days = [p.date for p in points]
-    vdots = [p.vdot for p in points]
-    vdot_ax.plot(days, vdots, "-o", color=DONE_COLOUR, lw=2.2, ms=9)
-    for i, p in enumerate(points):
-        # Alternate above and below so neighbouring labels don't overlap.
-        below = i % 2 == 1
-        vdot_ax.annotate(
-            _pace_label(p, units),
-            (p.date, p.vdot),
-            xytext=(0, -16 if below else 16),
-            textcoords="offset points",
-            ha="center",
-            va="top" if below else "bottom",
-            fontsize=NOTE_SIZE,
-        )
-    _style(vdot_ax, "VDOT")
-    vdot_ax.set_ylim(min(vdots) - 3, max(vdots) + 3)  # room for the pace labels
-    five_ax.plot(days, [p.five_k_s for p in points], "-o", color=RATIO_COLOUR, lw=2.2, ms=9)
-    _style(five_ax, "Predicted 5K")
-    five_ax.yaxis.set_major_formatter(FuncFormatter(lambda s, _: format_duration(s)))
-    five_ax.invert_yaxis()  # faster is higher, like the VDOT above it
-    spread = max(p.five_k_s for p in points) - min(p.five_k_s for p in points)
-    pad = max(spread * 0.2, 20.0)
-    five_ax.set_ylim(max(p.five_k_s for p in points) + pad, min(p.five_k_s for p in points) - pad)
-    first, last = min(days), max(days)
-    margin = max(timedelta(days=7), (last - first) / 8)
-    five_ax.set_xlim(first - margin, last + margin)
-    five_ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=5))
-    five_ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
-    return _png(fig)
 
 
 def progress_chart(history: History, today: date, units: Units | None = None) -> bytes | None:

@@ -16,8 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
-
 from bot.app import (
     build_application,
     build_runtime,
@@ -108,11 +106,14 @@ async def play() -> None:
     emulator = BotApiEmulator()
     await emulator.start()
     with tempfile.TemporaryDirectory(prefix="ramp-play-") as folder:
-        settings = Settings(
-            TELEGRAM_BOT_TOKEN=SecretStr(OFFLINE_TOKEN),
-            TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{emulator.port}",
-            DATABASE_URL=SecretStr(f"sqlite:///{Path(folder) / 'play.db'}"),
-            RAMP_TICK_SECONDS=5,
+        # By the environment names, as a self-hoster would set them.
+        settings = Settings.model_validate(
+            {
+                "TELEGRAM_BOT_TOKEN": OFFLINE_TOKEN,
+                "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{emulator.port}",
+                "DATABASE_URL": f"sqlite:///{Path(folder) / 'play.db'}",
+                "RAMP_TICK_SECONDS": 5,
+            }
         )
         clock = ShiftedClock()
         runtime = build_runtime(settings, clock)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -110,7 +110,7 @@ TurnHandler = Callable[[Turn, Update], None]
 
 def handler(
     fn: TurnHandler, *, needs_profile: bool = False
-) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
     async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None or chat.type != "private":
