@@ -33,6 +33,7 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python bench/coach_replay.py
 	$(BIN)/python bench/chart_render.py
+	$(BIN)/python bench/interaction.py
 
 # Replace the vendored Bot API spec with a newer copy: make refresh-spec SPEC=/path/api.min.json
 refresh-spec: $(STAMP)
