@@ -28,6 +28,9 @@ MIN_WEEKLY_MINUTES, MAX_WEEKLY_MINUTES = 90, 900
 # Inside classes with a field called `date`, the type needs another name.
 Day: TypeAlias = date
 
+# "quality": the planned quality session, done differently; the others are not it.
+RUN_INSTEAD = ("quality", "easy", "long", "other")
+
 HEALTH_REASONS = frozenset({"illness", "ill", "sick", "injury", "injured", "pain", "fatigue"})
 
 
@@ -64,6 +67,8 @@ class Run:
     rpe: int | None = None
     quality: int | None = None
     changed: bool = False  # the runner did something other than the planned session
+    # With `changed`: what they ran instead, as they said it (see RUN_INSTEAD).
+    instead: str | None = None
     type: Literal["run"] = "run"
 
 
@@ -402,7 +407,16 @@ def _run(r: _Reader, day: date) -> Run:
         rpe=r.integer("rpe", 1, 10, required=False),
         quality=r.integer("quality", 1, 10, required=False),
         changed=r.flag("changed"),
+        instead=_instead(r),
     )
+
+
+def _instead(r: _Reader) -> str | None:
+    value = r.text("instead", required=False)
+    if value is not None and value not in RUN_INSTEAD:
+        known = ", ".join(RUN_INSTEAD)
+        raise CoachInputError(f"{r.path}.instead: expected one of {known}, got {value!r}")
+    return value  # type: ignore[no-any-return]
 
 
 def _wellness(r: _Reader, day: date) -> Wellness:

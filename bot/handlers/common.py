@@ -24,6 +24,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.coaching import local_today
+from bot.journal import Journal
 from bot.runtime import Runtime, runtime_of
 from bot.store import repo
 from bot.store.models import Athlete
@@ -63,6 +64,14 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     answer: str | None = None  # a short notice on the tapped button (callback queries)
     alert: bool = False
+    _journal: Journal | None = None
+
+    @property
+    def journal(self) -> Journal:
+        """The runner's history for this update: read once, and the only way to add to it."""
+        if self._journal is None:
+            self._journal = Journal(self.session, self.athlete, self.today)
+        return self._journal
 
     @property
     def today(self) -> date:

@@ -13,14 +13,13 @@ from typing import Any
 
 from telegram import Update
 
-from bot import calendar_file, coaching
+from bot import calendar_file
 from bot import export as files
 from bot.handlers.common import Turn, day_from_token, esc, takes_nothing
 from bot.store import repo
 from bot.texts import common
 from bot.texts import data as texts
-from coach.history import history_from_dict
-from coach.replay import plan
+from coach.history import history_to_dict
 
 CALENDAR_DAYS = 28
 # Weeks after the current one the replay must build to cover CALENDAR_DAYS from any day.
@@ -34,11 +33,10 @@ DELETE_FLOW, DELETE_STEP = "delete", "confirm"
 def export(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "export"):
         return
-    raw = repo.history_for(turn.session, turn.athlete)
-    history = history_from_dict(raw)
+    history = turn.journal.history
+    raw = history_to_dict(history)
     today = turn.today
-    # Replayed as of today, so each past day shows the session as it stood.
-    replayed = plan(history, today, weeks_ahead=0)
+    replayed = turn.journal.plan()
     json_name = f"ramp-history-{today.isoformat()}.json"
     turn.say(
         texts.EXPORT_JSON_CAPTION.format(filename=json_name, today=today.isoformat()),
@@ -61,7 +59,7 @@ def calendar(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "calendar"):
         return
     today = turn.today
-    upcoming = coaching.plan_for(turn.session, turn.athlete, today, CALENDAR_WEEKS_AHEAD)
+    upcoming = turn.journal.plan(CALENDAR_WEEKS_AHEAD)
     sessions = calendar_file.upcoming_sessions(upcoming, today, CALENDAR_DAYS)
     if not sessions:
         turn.say(texts.CALENDAR_EMPTY)

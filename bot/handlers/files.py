@@ -45,10 +45,12 @@ from bot import coaching
 from bot.activity_files import Activity, ActivityFileError, check_document, read_activity
 from bot.handlers import checkin, freetext
 from bot.handlers.common import Turn, esc, handler
+from bot.journal import merged_run, run_key
 from bot.parsing import RUN_PACE_RANGE, ParseError
 from bot.texts import checkin as checkin_texts
 from bot.texts import files as texts
 from coach.decision import day_label
+from coach.history import Cross
 from coach.paces import format_duration, format_pace
 
 log = logging.getLogger(__name__)
@@ -155,39 +157,30 @@ def _metres(activity: Activity) -> float | None:
 
 
 def _log_run(turn: Turn, activity: Activity, day: date) -> None:
-    facts = freetext.facts_on(turn.session, turn.athlete_id, day)
-    planned = freetext.planned_run(turn.session, turn.athlete, day)
-    answers = {"duration_min": _minutes(activity), "distance_m": _metres(activity)}
+    journal = turn.journal
+    facts = journal.day(day)
+    planned = journal.planned_run(day)
+    minutes, metres = _minutes(activity), _metres(activity)
     if facts.run is None and planned is None:
         # No check-in for this day: a run of its own, kept once per file.
-        run = freetext.merged_run(day, None, None, **answers)
-        stored = coaching.record(
-            turn.session, turn.athlete, run, today=turn.today, dedupe_key=file_key(activity)
-        )
+        run = merged_run(day, None, None, duration_min=minutes, distance_m=metres)
+        stored = journal.record(run, file_key(activity))
         _confirm(turn, activity, day, texts.LOGGED if stored else texts.ALREADY_LOGGED)
         return
-    run = freetext.merged_run(day, facts.run, planned, **answers)  # keeps RPE and quality
+    # The watch's record of the check-in's run: it keeps RPE and quality.
+    run = merged_run(day, facts.run, planned, duration_min=minutes, distance_m=metres)
     if run == facts.run:
         template = texts.ALREADY_LOGGED  # this very file, or the same numbers, came before
     else:
-        freetext.store(turn, [freetext.Pending(run, freetext.run_key(day))])
+        journal.record(run, run_key(day), replace_key=True)
         template = texts.LOGGED if facts.run is None else texts.UPDATED
     _confirm(turn, activity, day, template)
     _ask_what_the_file_cannot_know(turn, day)
 
 
 def _log_cross(turn: Turn, activity: Activity, day: date) -> None:
-    event = freetext.checked(
-        {
-            "type": "cross",
-            "date": day.isoformat(),
-            "sport": activity.sport,
-            "duration_min": _minutes(activity),
-        }
-    )
-    stored = coaching.record(
-        turn.session, turn.athlete, event, today=turn.today, dedupe_key=file_key(activity)
-    )
+    event = Cross(date=day, sport=activity.sport, duration_min=_minutes(activity))
+    stored = turn.journal.record(event, file_key(activity))
     _confirm(turn, activity, day, texts.LOGGED if stored else texts.ALREADY_LOGGED)
 
 
@@ -195,7 +188,7 @@ def _ask_what_the_file_cannot_know(turn: Turn, day: date) -> None:
     """The day's check-in, which now opens at "how hard did it feel?" (None once answered)."""
     if not timedelta(0) <= turn.today - day <= timedelta(days=checkin.MAX_AGE_DAYS):
         return  # its buttons would already have expired
-    message = checkin.checkin_message(turn.session, turn.athlete, day)
+    message = checkin.checkin_view(turn.journal, day)
     if message is not None:
         text, keyboard = message
         turn.say(text, keyboard)
