@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
 
 from bot.coaching import local_today
 from bot.journal import Journal
-from bot.runtime import Runtime, runtime_of
+from bot.runtime import RampContext, Runtime
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.texts import common as texts
@@ -119,12 +117,12 @@ TurnHandler = Callable[[Turn, Update], None]
 
 def handler(
     fn: TurnHandler, *, needs_profile: bool = False
-) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
-    async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+) -> Callable[[Update, RampContext], Coroutine[Any, Any, None]]:
+    async def run(update: Update, context: RampContext) -> None:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None or chat.type != "private":
             return  # Ramp talks one to one
-        rt = runtime_of(context)
+        rt = context.runtime
         now = rt.clock.now()
         try:
             with rt.sessions() as session, session.begin():
@@ -153,7 +151,7 @@ def handler(
     return run
 
 
-async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _apologise(update: Update, context: RampContext) -> None:
     if update.callback_query is not None:
         await _quietly(update.callback_query.answer(texts.SOMETHING_WENT_WRONG, show_alert=True))
     elif update.effective_chat is not None:
@@ -169,7 +167,7 @@ async def _quietly(call: Awaitable[Any]) -> None:
         log.warning("could not apologise", exc_info=True)
 
 
-async def deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, turn: Turn) -> None:
+async def deliver(context: RampContext, update: Update, turn: Turn) -> None:
     """Answer the tapped button, then send or edit every reply, in order."""
     bot = context.bot
     if update.callback_query is not None:
@@ -188,15 +186,11 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, turn: Turn
 
 async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
     if reply.photo is not None:
-        sent = await bot.send_photo(
-            chat_id, photo=reply.photo, caption=reply.text, parse_mode=ParseMode.HTML
-        )
+        sent = await bot.send_photo(chat_id, photo=reply.photo, caption=reply.text)
         return int(sent.message_id)
     if reply.document is not None:
         name, content = reply.document
-        sent = await bot.send_document(
-            chat_id, document=content, filename=name, caption=reply.text, parse_mode=ParseMode.HTML
-        )
+        sent = await bot.send_document(chat_id, document=content, filename=name, caption=reply.text)
         return int(sent.message_id)
     if reply.edit is not None:
         try:
@@ -204,7 +198,6 @@ async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
                 reply.text,
                 chat_id=chat_id,
                 message_id=reply.edit,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup(reply.keyboard),
             )
             return reply.edit
@@ -212,9 +205,8 @@ async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
             if "not modified" in str(error).lower():
                 return reply.edit  # the same tap twice: nothing to change
             log.info("could not edit message %s (%s); sending a new one", reply.edit, error)
-    sent = await bot.send_message(
-        chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply.keyboard)
-    )
+    # Telegram HTML throughout: the application's Defaults set the parse mode.
+    sent = await bot.send_message(chat_id, reply.text, reply_markup=markup(reply.keyboard))
     return int(sent.message_id)
 
 

@@ -39,7 +39,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot import coaching
 from bot.activity_files import Activity, ActivityFileError, check_document, read_activity
@@ -47,6 +46,7 @@ from bot.handlers import checkin, freetext
 from bot.handlers.common import Turn, esc, handler
 from bot.journal import merged_run, run_key
 from bot.parsing import RUN_PACE_RANGE, ParseError
+from bot.runtime import RampContext
 from bot.texts import checkin as checkin_texts
 from bot.texts import files as texts
 from coach.decision import day_label
@@ -69,7 +69,7 @@ class Received:
 # --- step 1: outside the transaction ----------------------------------------------------
 
 
-async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_document(update: Update, context: RampContext) -> None:
     """The PTB callback for documents: fetch and read the file, then log it."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or chat.type != "private" or message is None or message.document is None:
