@@ -28,8 +28,9 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 from telegram import Update
 
+from bot import views
 from bot.handlers import freetext
-from bot.handlers.common import Keyboard, Turn, esc
+from bot.handlers.common import Turn
 from bot.journal import (
     DayFacts,
     Journal,
@@ -54,6 +55,7 @@ from bot.store import repo
 from bot.store.models import Athlete, ConversationState
 from bot.texts import checkin as texts
 from bot.texts import common
+from bot.views import CheckinTap, Keyboard, esc
 from coach.decision import day_label
 from coach.history import HEALTH_REASONS, RUN_INSTEAD, Event, RestingHR, Run, Skipped
 from coach.model import Session as PlannedSession
@@ -229,16 +231,16 @@ def _fact_lines(log: DayLog, units: str) -> list[str]:
             lines.append(texts.SKIPPED)
     if facts.rhr is not None:
         lines.append(texts.RHR.format(bpm=facts.rhr))
-    parts = freetext.wellness_parts(facts.wellness)
+    parts = views.wellness_parts(facts.wellness)
     if parts:
         lines.append(texts.WELLNESS.format(details=texts.SEPARATOR.join(parts)))
     return lines
 
 
 def _run_line(run: Run, units: str) -> str:
-    parts = [freetext.minutes_text(run.duration_min)]
+    parts = [views.minutes_text(run.duration_min)]
     if run.distance_m:
-        parts.append(freetext.distance_text(run.distance_m, units))
+        parts.append(views.distance_text(run.distance_m, units))
     if run.rpe is not None:
         parts.append(texts.EFFORT.format(rpe=run.rpe))
     if run.quality is not None:
@@ -269,7 +271,7 @@ def _closing(log: DayLog) -> str:
     if run is not None:
         if run.rpe is None or target is None:
             return texts.ALL_LOGGED
-        return freetext.compared_to_target(run.rpe, target)
+        return views.compared_to_target(run.rpe, target)
     reason = log.facts.skipped.reason if log.facts.skipped is not None else "other"
     return texts.GET_WELL if reason in HEALTH_REASONS else texts.LIFE_HAPPENS
 
@@ -278,7 +280,7 @@ def _closing(log: DayLog) -> str:
 
 
 def callback_data(athlete_id: int, day: date, field: str, value: str) -> str:
-    return f"{PREFIX}:{athlete_id}:{day:%Y%m%d}:{field}:{value}"
+    return CheckinTap(athlete_id, day, field, value).pack()
 
 
 def _keyboard(log: DayLog, step: str) -> Keyboard | None:
@@ -310,32 +312,16 @@ def _status_keyboard(log: DayLog, field: str = "status") -> Keyboard:
     ]
 
 
-@dataclass(frozen=True)
-class Tap:
-    athlete_id: int
-    day: date
-    field: str
-    value: str
-
-
-def read_tap(parts: list[str]) -> Tap | None:
-    """The tapped button, or None for anything malformed."""
-    if len(parts) != 4:
+def read_tap(data: str) -> CheckinTap | None:
+    """The tapped button, or None for anything malformed or a value it never carries."""
+    tap = CheckinTap.unpack(data)
+    if tap is None or tap.value not in FIELDS.get(tap.field, ()):
         return None
-    owner, day_text, field, value = parts
-    if not (owner.isascii() and owner.isdigit()) or value not in FIELDS.get(field, ()):
-        return None
-    if not (len(day_text) == 8 and day_text.isascii() and day_text.isdigit()):
-        return None
-    try:
-        day = datetime.strptime(day_text, "%Y%m%d").date()
-    except ValueError:
-        return None
-    return Tap(int(owner), day, field, value)
+    return tap
 
 
 def on_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    tap = read_tap(parts)
+    tap = read_tap(":".join([PREFIX, *parts]))
     if tap is None:
         turn.refuse(common.BUTTON_EXPIRED)
         return
@@ -370,7 +356,7 @@ def _open(turn: Turn, day: date) -> DayLog | None:
     return None if log is None else _finished_once(log, passed)
 
 
-def _apply_tap(turn: Turn, log: DayLog, tap: Tap) -> DayLog:
+def _apply_tap(turn: Turn, log: DayLog, tap: CheckinTap) -> DayLog:
     """Store what the tap says (once) and return the day as it is now."""
     run, skipped, passed = log.facts.run, log.facts.skipped, set(log.passed)
     if tap.field == "status":

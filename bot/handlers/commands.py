@@ -13,7 +13,6 @@ from bot.handlers.common import (
     argument_of,
     callback_owner,
     day_from_token,
-    esc,
     not_started,
     takes_nothing,
 )
@@ -23,6 +22,7 @@ from bot.store import repo
 from bot.store.models import ConversationState
 from bot.texts import commands as texts
 from bot.texts import common
+from bot.views import esc
 from coach.decision import day_label
 from coach.errors import CoachInputError
 from coach.history import (
@@ -68,17 +68,8 @@ def today(turn: Turn, update: Update) -> None:
     if paused is not None:
         turn.say(texts.PAUSED_TODAY.format(reason=esc(paused[1])))
         return
-    plan = journal.plan()
-    session = plan.session_on(turn.today)
-    assert session is not None
-    text = render.session_html(session, turn.units, heading=texts.TODAY_HEADING)
-    if session.type == "rest":
-        text += "\n" + texts.REST_DAY_NOTE
-    keyboard = None
-    if not journal.logged(turn.today, "rhr"):
-        text += "\n\n" + texts.RHR_PROMPT
-        keyboard = render.rhr_keyboard(turn.athlete_id, turn.today, plan.metrics.rhr_baseline)
-    turn.say(render.clip(text), keyboard)
+    text, keyboard = render.today_view(journal, turn.today, turn.units)
+    turn.say(render.clip(text), keyboard or None)
 
 
 def _marks(turn: Turn, week: Week) -> dict[str, str]:

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest, Forbidden
 
 from bot.coaching import local_today
@@ -27,12 +26,15 @@ from bot.runtime import RampContext, Runtime
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.texts import common as texts
+
+# Re-exported for bot.outbox, which predates bot.views.
+from bot.views import Keyboard as Keyboard
+from bot.views import esc as esc
+from bot.views import markup as markup
 from coach.decision import day_label
 from coach.paces import Units
 
 log = logging.getLogger(__name__)
-
-Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
 
 
 @dataclass
@@ -94,22 +96,6 @@ class Turn:
     def refuse(self, text: str) -> None:
         """A tap we can't accept: a notice on the button, nothing changed."""
         self.answer, self.alert = text, True
-
-
-def esc(value: object) -> str:
-    """Anything the runner typed, made safe for Telegram HTML."""
-    return html.escape(str(value), quote=False)
-
-
-def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
-    if not keyboard:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in keyboard
-        ]
-    )
 
 
 TurnHandler = Callable[[Turn, Update], None]

@@ -15,10 +15,11 @@ from telegram import Update
 
 from bot import calendar_file
 from bot import export as files
-from bot.handlers.common import Turn, day_from_token, esc, takes_nothing
+from bot.handlers.common import Turn, day_from_token, takes_nothing
 from bot.store import repo
 from bot.texts import common
 from bot.texts import data as texts
+from bot.views import esc
 from coach.history import history_to_dict
 
 CALENDAR_DAYS = 28

@@ -40,15 +40,16 @@ from typing import Any
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import coaching
+from bot import coaching, views
 from bot.activity_files import Activity, ActivityFileError, check_document, read_activity
-from bot.handlers import checkin, freetext
-from bot.handlers.common import Turn, esc, handler
+from bot.handlers import checkin
+from bot.handlers.common import Turn, handler
 from bot.journal import merged_run, run_key
 from bot.parsing import RUN_PACE_RANGE, ParseError
 from bot.runtime import RampContext
 from bot.texts import checkin as checkin_texts
 from bot.texts import files as texts
+from bot.views import esc
 from coach.decision import day_label
 from coach.history import Cross
 from coach.paces import format_duration, format_pace
@@ -210,7 +211,7 @@ def _confirm(turn: Turn, activity: Activity, day: date, template: str) -> None:
 def _details(activity: Activity, units: str) -> list[str]:
     parts = [format_duration(activity.duration_s)]
     if activity.distance_m:
-        parts.append(freetext.distance_text(activity.distance_m, units))
+        parts.append(views.distance_text(activity.distance_m, units))
     if activity.avg_pace_s_per_km is not None:
         parts.append(
             texts.PACE.format(pace=_pace_text(activity.avg_pace_s_per_km, units), unit=units)

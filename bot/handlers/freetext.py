@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.handlers.common import Keyboard, Turn, callback_owner, day_from_token, esc
+from bot.handlers.common import Turn
 from bot.journal import (
     DayFacts,
     Journal,
@@ -23,7 +23,6 @@ from bot.journal import (
 )
 from bot.journal import check as checked_event
 from bot.parsing import (
-    MILE_M,
     CrossLog,
     LogItem,
     ParseError,
@@ -39,6 +38,15 @@ from bot.store.models import ConversationState
 from bot.texts import checkin as texts
 from bot.texts import common as common_texts
 from bot.texts import problems
+from bot.views import (
+    Keyboard,
+    SecondRunTap,
+    compared_to_target,
+    distance_text,
+    esc,
+    minutes_text,
+    wellness_parts,
+)
 from coach.decision import day_label
 from coach.history import Cross, Event, RestingHR, Run, Wellness
 from coach.model import Session as PlannedSession
@@ -49,48 +57,6 @@ ANSWERS = ("second", "fix")
 
 
 # --- words ------------------------------------------------------------------------------
-
-
-def minutes_text(minutes: float) -> str:
-    return texts.MINUTES.format(value=f"{round(minutes, 1):g}")
-
-
-def distance_text(metres: float, units: str) -> str:
-    if units == "mi":
-        return texts.MILES.format(value=f"{round(metres / MILE_M, 2):g}")
-    return texts.KILOMETRES.format(value=f"{round(metres / 1000, 2):g}")
-
-
-def wellness_parts(wellness: Wellness | None) -> list[str]:
-    if wellness is None:
-        return []
-    parts = []
-    if wellness.sleep_h is not None:
-        parts.append(texts.SLEEP.format(value=f"{wellness.sleep_h:g}"))
-    for value, template in (
-        (wellness.soreness, texts.SORENESS),
-        (wellness.stress, texts.STRESS),
-        (wellness.mood, texts.MOOD),
-    ):
-        if value is not None:
-            parts.append(template.format(score=value))
-    return parts
-
-
-def compared_to_target(rpe: int, target: int) -> str:
-    """A warm line on how the effort compares with what was planned."""
-    gap = rpe - target
-    if gap <= -2:
-        template = texts.WELL_UNDER_TARGET
-    elif gap == -1:
-        template = texts.UNDER_TARGET
-    elif gap == 0:
-        template = texts.ON_TARGET
-    elif gap == 1:
-        template = texts.OVER_TARGET
-    else:
-        template = texts.WELL_OVER_TARGET
-    return template.format(rpe=rpe, target=target)
 
 
 def _run_line(run: Run, units: str) -> str:
@@ -281,20 +247,24 @@ def _ask_second_or_fix(turn: Turn, facts: DayFacts, day: date, text: str) -> Non
 def _second_or_fix_keyboard(athlete_id: int, day: date) -> Keyboard:
     return [
         [
-            (texts.BUTTON_SECOND_RUN, f"{PREFIX}:{athlete_id}:{day:%Y%m%d}:second"),
-            (texts.BUTTON_CORRECTION, f"{PREFIX}:{athlete_id}:{day:%Y%m%d}:fix"),
+            (texts.BUTTON_SECOND_RUN, SecondRunTap(athlete_id, day, "second").pack()),
+            (texts.BUTTON_CORRECTION, SecondRunTap(athlete_id, day, "fix").pack()),
         ]
     ]
 
 
 def on_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not callback_owner(turn, parts, 3):
+    tap = SecondRunTap.unpack(":".join([PREFIX, *parts]))
+    if tap is None:
+        turn.refuse(common_texts.BUTTON_EXPIRED)
         return
-    day, answer = day_from_token(parts[1]), parts[2]
+    if tap.athlete_id != turn.athlete_id:
+        turn.refuse(common_texts.BUTTON_NOT_YOURS)
+        return
+    day, answer = tap.day, tap.answer
     conversation = repo.get_conversation(turn.session, turn.athlete_id)
     if (
-        day is None
-        or answer not in ANSWERS
+        answer not in ANSWERS
         or conversation is None
         or conversation.flow != FLOW
         or conversation.data.get("date") != day.isoformat()

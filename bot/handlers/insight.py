@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import charts
-from bot.handlers.common import Turn, esc, not_started, takes_nothing
+from bot.handlers.common import Turn, not_started, takes_nothing
 from bot.texts import insight as texts
+from bot.views import esc
 
 
 def stats(turn: Turn, update: Update) -> None:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot import coaching
-from bot.handlers.common import Keyboard, Turn, esc
+from bot.handlers.common import Turn
 from bot.parsing import (
     ParseError,
     clean_text,
@@ -38,6 +38,7 @@ from bot.store.models import ConversationState
 from bot.texts import common as common_texts
 from bot.texts import onboarding as texts
 from bot.texts import problems
+from bot.views import Keyboard, esc
 from coach.errors import CoachInputError
 from coach.history import (
     MAX_WEEKLY_MINUTES,
