@@ -17,7 +17,16 @@ from typing import Any, Literal
 
 from sqlmodel import Session
 
-from bot.parsing import RUN_PACE_RANGE, ParseError
+from bot.parsing import (
+    RUN_PACE_RANGE,
+    CrossLog,
+    LogItem,
+    ParseError,
+    RhrLog,
+    RunLog,
+    SleepLog,
+    WellnessLog,
+)
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.store.models import Event as EventRow
@@ -25,6 +34,7 @@ from bot.texts import checkin as texts
 from bot.texts import problems
 from coach.errors import CoachInputError
 from coach.history import (
+    Cross,
     Event,
     History,
     ProfileChange,
@@ -89,7 +99,27 @@ class Stored:
     key: str | None
 
 
-Outcome = Literal["stored", "duplicate"]
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """One fact, checked and ready to store: a keyed one replaces its earlier answer."""
+
+    event: Event
+    key: str | None
+
+
+# How a run told in words joins its day: the day's first run (the check-in's), a run of
+# its own beside it, or a correction of the first.
+RunMode = Literal["first", "second", "fix"]
+
+
+@dataclass(frozen=True, slots=True)
+class LogPlan:
+    """What one message adds, checked but not stored yet: `told` is what it said, in order
+    (wellness as told, not merged with the day's), for the reply."""
+
+    pending: tuple[Pending, ...]
+    told: tuple[Event, ...]
+    run: Run | None
 
 
 class Journal:
@@ -207,6 +237,74 @@ class Journal:
         self._history = None
         self._plan = None
         return True
+
+    def plan_log(self, items: list[LogItem], day: date, mode: RunMode) -> LogPlan:
+        """Turn parsed items into checked facts for `day`. Raises ParseError; stores nothing."""
+        facts = self.day(day)
+        pending: list[Pending] = []
+        told: list[Event] = []
+        wellness = Wellness(date=day)
+        first, last_run = facts.run, None
+        for item in items:
+            if isinstance(item, RunLog):
+                if first is None or mode == "fix":
+                    # The first run of a day is its check-in's: on a planned day its time
+                    # may default to the planned minutes; a correction keeps the rest.
+                    run = merged_run(
+                        day,
+                        first,
+                        self.planned_run(day),
+                        duration_min=item.duration_min,
+                        distance_m=item.distance_m,
+                        rpe=item.rpe,
+                    )
+                    pending.append(Pending(run, run_key(day)))
+                    first = run
+                else:
+                    run = merged_run(  # a run of its own needs its own time
+                        day,
+                        None,
+                        None,
+                        duration_min=item.duration_min,
+                        distance_m=item.distance_m,
+                        rpe=item.rpe,
+                    )
+                    pending.append(Pending(run, None))
+                told.append(run)
+                last_run = run
+            elif isinstance(item, CrossLog):
+                cross = check(Cross(day, item.sport, round(item.duration_min, 2), item.rpe))
+                pending.append(Pending(cross, None))
+                told.append(cross)
+            elif isinstance(item, RhrLog):
+                rhr = check(RestingHR(date=day, bpm=item.bpm))
+                pending.append(Pending(rhr, rhr_key(day)))
+                told.append(rhr)
+            elif isinstance(item, SleepLog):
+                wellness = replace(wellness, sleep_h=item.hours)
+            elif isinstance(item, WellnessLog):
+                wellness = replace(
+                    wellness,
+                    soreness=item.soreness if item.soreness is not None else wellness.soreness,
+                    stress=item.stress if item.stress is not None else wellness.stress,
+                    mood=item.mood if item.mood is not None else wellness.mood,
+                )
+        if wellness != Wellness(date=day):
+            merged = merged_wellness(
+                day,
+                facts.wellness,
+                sleep_h=wellness.sleep_h,
+                soreness=wellness.soreness,
+                stress=wellness.stress,
+                mood=wellness.mood,
+            )
+            pending.append(Pending(merged, wellness_key(day)))
+            told.append(wellness)
+        return LogPlan(tuple(pending), tuple(told), last_run)
+
+    def store(self, plan: LogPlan) -> None:
+        for fact in plan.pending:
+            self.record(fact.event, fact.key, replace_key=fact.key is not None)
 
     def change_profile(self, change: ProfileChange) -> None:
         """A new profile from `change.effective`: the weeks before keep theirs."""

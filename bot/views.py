@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Self
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import checkin as texts
-from coach.history import Wellness
+from coach.history import Cross, Event, RestingHR, Run, Wellness
 
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
 
@@ -154,3 +154,25 @@ def compared_to_target(rpe: int, target: int) -> str:
     else:
         template = texts.WELL_OVER_TARGET
     return template.format(rpe=rpe, target=target)
+
+
+def logged_line(event: Event, units: str) -> str | None:
+    """One line of a logging reply: what was just told, as stored."""
+    if isinstance(event, Run):
+        parts = [minutes_text(event.duration_min)]
+        if event.distance_m:
+            parts.append(distance_text(event.distance_m, units))
+        if event.rpe is not None:
+            parts.append(texts.RPE.format(rpe=event.rpe))
+        return texts.LOG_RUN.format(details=texts.SEPARATOR.join(parts))
+    if isinstance(event, Cross):
+        sport = texts.SPORTS.get(event.sport, event.sport)
+        parts = [minutes_text(event.duration_min)]
+        if event.rpe is not None:
+            parts.append(texts.RPE.format(rpe=event.rpe))
+        return texts.LOG_CROSS.format(sport=esc(sport), details=texts.SEPARATOR.join(parts))
+    if isinstance(event, RestingHR):
+        return texts.LOG_RHR.format(bpm=event.bpm)
+    if isinstance(event, Wellness):
+        return texts.LOG_WELLNESS.format(details=texts.SEPARATOR.join(wellness_parts(event)))
+    return None

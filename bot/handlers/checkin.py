@@ -532,8 +532,7 @@ def _answer_wellness(turn: Turn, log: DayLog, text: str) -> None:
     if not items:
         items = [_bare_sleep(text)]  # "7h" or "7.5" asked about sleep means hours slept
     # Whatever else came with it (a resting HR, say) is logged for the same day.
-    logged = freetext.plan_items(turn.journal, items, log.day, "fix")
-    freetext.store(turn.journal, logged.pending)
+    turn.journal.store(turn.journal.plan_log(items, log.day, "fix"))
 
 
 def _bare_sleep(text: str) -> SleepLog:
