@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.journal import Journal
 from bot.texts import commands as command_texts
-from bot.views import Keyboard, esc
+from bot.views import Keyboard, RhrTap, esc
 from coach.decision import day_label
 from coach.describe import describe_session, paces_line
 from coach.model import Plan, Session, Week
@@ -85,7 +85,7 @@ def rhr_keyboard(athlete_id: int, day: date, baseline: float | None) -> Keyboard
     """One-tap resting HR for `day`: "rhr:<runner>:<yyyymmdd>:<bpm>"."""
     centre = round(baseline) if baseline is not None else 55
     values = [centre + offset for offset in RHR_BUTTON_OFFSETS if 25 <= centre + offset <= 120]
-    buttons = [(str(v), f"rhr:{athlete_id}:{day:%Y%m%d}:{v}") for v in values]
+    buttons = [(str(v), RhrTap(athlete_id, day, str(v)).pack()) for v in values]
     return [buttons[:4], buttons[4:]]
 
 

@@ -111,6 +111,36 @@ class SecondRunTap(CallbackData):
     answer: str
 
 
+@dataclasses.dataclass(frozen=True)
+class DayTap(CallbackData):
+    """A one-day answer of one runner: "<prefix>:<athlete id>:<yyyymmdd>:<value>"."""
+
+    prefix: ClassVar[str] = ""
+    athlete_id: int
+    day: date
+    value: str
+
+
+@dataclasses.dataclass(frozen=True)
+class DeloadTap(DayTap):
+    prefix: ClassVar[str] = "dl"  # value: yes | no
+
+
+@dataclasses.dataclass(frozen=True)
+class PauseTap(DayTap):
+    prefix: ClassVar[str] = "pz"  # value: the reason
+
+
+@dataclasses.dataclass(frozen=True)
+class RhrTap(DayTap):
+    prefix: ClassVar[str] = "rhr"  # value: beats per minute
+
+
+@dataclasses.dataclass(frozen=True)
+class DeleteTap(DayTap):
+    prefix: ClassVar[str] = "del"  # value: yes | no
+
+
 # --- words -----------------------------------------------------------------------------
 
 

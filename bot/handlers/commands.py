@@ -11,9 +11,8 @@ from bot.handlers import freetext
 from bot.handlers.common import (
     Turn,
     argument_of,
-    callback_owner,
-    day_from_token,
     not_started,
+    owned_tap,
     takes_nothing,
 )
 from bot.journal import rhr_key
@@ -22,7 +21,7 @@ from bot.store import repo
 from bot.store.models import ConversationState
 from bot.texts import commands as texts
 from bot.texts import common
-from bot.views import esc
+from bot.views import DeloadTap, PauseTap, RhrTap, esc
 from coach.decision import day_label
 from coach.errors import CoachInputError
 from coach.history import (
@@ -126,14 +125,15 @@ def rhr(turn: Turn, update: Update) -> None:
 
 
 def on_rhr_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not callback_owner(turn, parts, 3):
+    tap = owned_tap(turn, RhrTap, parts)
+    if tap is None:
         return
-    day = day_from_token(parts[1])
-    if day is None or day != turn.today or not parts[2].isdigit():
+    day = tap.day
+    if day != turn.today or not (tap.value.isascii() and tap.value.isdigit()):
         turn.refuse(common.BUTTON_EXPIRED)  # a reading belongs to its own morning
         return
     try:
-        bpm = parse_rhr(parts[2])
+        bpm = parse_rhr(tap.value)
     except ParseError as problem:
         turn.refuse(problem.message)
         return
@@ -161,21 +161,18 @@ def _log_rhr(turn: Turn, day: date, bpm: int) -> None:
 def deload(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "deload") or not_started(turn):
         return
-    token = f"dl:{turn.athlete_id}:{turn.today:%Y%m%d}"
-    turn.say(
-        texts.DELOAD_CONFIRM,
-        [[(texts.DELOAD_YES, f"{token}:yes"), (texts.DELOAD_NO, f"{token}:no")]],
-    )
+    yes, no = (DeloadTap(turn.athlete_id, turn.today, v).pack() for v in ("yes", "no"))
+    turn.say(texts.DELOAD_CONFIRM, [[(texts.DELOAD_YES, yes), (texts.DELOAD_NO, no)]])
 
 
 def on_deload_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not callback_owner(turn, parts, 3):
+    tap = owned_tap(turn, DeloadTap, parts)
+    if tap is None:
         return
-    day = day_from_token(parts[1])
-    if day != turn.today or parts[2] not in ("yes", "no"):
+    if tap.day != turn.today or tap.value not in ("yes", "no"):
         turn.refuse(common.BUTTON_EXPIRED)
         return
-    if parts[2] == "no":
+    if tap.value == "no":
         turn.say(texts.DELOAD_KEPT, edit=message_id)
         return
     before = _plan(turn, weeks_ahead=1)
@@ -288,29 +285,25 @@ def pause(turn: Turn, update: Update) -> None:
     if paused is not None:
         turn.say(texts.ALREADY_PAUSED.format(day=day_label(paused[0]), reason=esc(paused[1])))
         return
-    rows = [
-        [
-            (label, f"pz:{turn.athlete_id}:{turn.today:%Y%m%d}:{reason}")
-            for reason, label in texts.PAUSE_REASONS[:2]
-        ],
-        [
-            (label, f"pz:{turn.athlete_id}:{turn.today:%Y%m%d}:{reason}")
-            for reason, label in texts.PAUSE_REASONS[2:]
-        ],
+    buttons = [
+        (label, PauseTap(turn.athlete_id, turn.today, reason).pack())
+        for reason, label in texts.PAUSE_REASONS
     ]
+    rows = [buttons[:2], buttons[2:]]
     turn.say(texts.PAUSE_ASK, rows)
 
 
 def on_pause_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not callback_owner(turn, parts, 3):
+    tap = owned_tap(turn, PauseTap, parts)
+    if tap is None:
         return
     reasons = dict(texts.PAUSE_REASONS)
-    if day_from_token(parts[1]) != turn.today or parts[2] not in reasons:
+    if tap.day != turn.today or tap.value not in reasons:
         turn.refuse(common.BUTTON_EXPIRED)
         return
     if pause_on(turn.journal.history, turn.today) is None:
-        turn.journal.record(Pause(turn.today, None, parts[2]), f"pause:{turn.today.isoformat()}")
-    turn.say(texts.PAUSED.format(reason=esc(reasons[parts[2]].lower())), edit=message_id)
+        turn.journal.record(Pause(turn.today, None, tap.value), f"pause:{turn.today.isoformat()}")
+    turn.say(texts.PAUSED.format(reason=esc(reasons[tap.value].lower())), edit=message_id)
 
 
 def resume(turn: Turn, update: Update) -> None:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 from telegram import Update
@@ -26,6 +26,7 @@ from bot.runtime import RampContext, Runtime
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.texts import common as texts
+from bot.views import CallbackData
 
 # Re-exported for bot.outbox, which predates bot.views.
 from bot.views import Keyboard as Keyboard
@@ -225,20 +226,17 @@ def not_started(turn: Turn) -> bool:
     return False
 
 
-def callback_owner(turn: Turn, parts: list[str], size: int) -> bool:
-    """Buttons carry the runner's id: a forged or malformed one changes nothing."""
-    if len(parts) != size or not parts[0].isdigit():
+TapT = TypeVar("TapT", bound=CallbackData)
+
+
+def owned_tap(turn: Turn, kind: type[TapT], parts: list[str]) -> TapT | None:
+    """The typed payload of a tapped button if it is well formed and this runner's; None
+    (and a notice on the button) otherwise: a forged or malformed one changes nothing."""
+    tap = kind.unpack(":".join([kind.prefix, *parts]))
+    if tap is None:
         turn.refuse(texts.BUTTON_EXPIRED)
-        return False
-    if int(parts[0]) != turn.athlete_id:
-        turn.refuse(texts.BUTTON_NOT_YOURS)
-        return False
-    return True
-
-
-def day_from_token(token: str) -> date | None:
-    """'20261202' in callback data → a date; None when it isn't one."""
-    try:
-        return datetime.strptime(token, "%Y%m%d").date()
-    except ValueError:
         return None
+    if getattr(tap, "athlete_id", None) != turn.athlete_id:
+        turn.refuse(texts.BUTTON_NOT_YOURS)
+        return None
+    return tap

@@ -15,11 +15,11 @@ from telegram import Update
 
 from bot import calendar_file
 from bot import export as files
-from bot.handlers.common import Turn, day_from_token, takes_nothing
+from bot.handlers.common import Turn, takes_nothing
 from bot.store import repo
 from bot.texts import common
 from bot.texts import data as texts
-from bot.views import esc
+from bot.views import DeleteTap, esc
 from coach.history import history_to_dict
 
 CALENDAR_DAYS = 28
@@ -95,11 +95,8 @@ def delete(turn: Turn, update: Update) -> None:
         DELETE_STEP,
         {"previous": _conversation_to_restore(turn)},
     )
-    token = f"del:{turn.athlete_id}:{turn.today:%Y%m%d}"
-    turn.say(
-        texts.DELETE_CONFIRM,
-        [[(texts.DELETE_YES, f"{token}:yes"), (texts.DELETE_NO, f"{token}:no")]],
-    )
+    yes, no = (DeleteTap(turn.athlete_id, turn.today, v).pack() for v in ("yes", "no"))
+    turn.say(texts.DELETE_CONFIRM, [[(texts.DELETE_YES, yes), (texts.DELETE_NO, no)]])
 
 
 def _conversation_to_restore(turn: Turn) -> dict[str, Any] | None:
@@ -147,10 +144,10 @@ def on_delete_callback(turn: Turn, parts: list[str], message_id: int) -> None:
 
 
 def _delete_request(parts: list[str]) -> tuple[int, date, str] | None:
-    if len(parts) != 3 or not parts[0].isdigit() or parts[2] not in ("yes", "no"):
+    tap = DeleteTap.unpack(":".join([DeleteTap.prefix, *parts]))
+    if tap is None or tap.value not in ("yes", "no"):
         return None
-    day = day_from_token(parts[1])
-    return None if day is None else (int(parts[0]), day, parts[2])
+    return tap.athlete_id, tap.day, tap.value
 
 
 def _pending_confirmation(turn: Turn) -> dict[str, Any] | None:
