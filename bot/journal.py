@@ -410,5 +410,12 @@ def merged_wellness(
     return checked
 
 
-def week_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+HALF_WEEK_LAST_DAY = 2  # Wednesday: until then, most of the week is still ahead
+
+
+def profile_effective(today: date) -> date:
+    """When a changed profile takes effect: tomorrow, or next Monday once the week is
+    half done, so most of a week is never planned twice."""
+    if today.weekday() <= HALF_WEEK_LAST_DAY:
+        return today + timedelta(days=1)
+    return today + timedelta(days=7 - today.weekday())

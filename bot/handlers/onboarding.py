@@ -22,6 +22,7 @@ from telegram import Update
 
 from bot import coaching
 from bot.handlers.common import Turn
+from bot.journal import profile_effective
 from bot.parsing import (
     ParseError,
     clean_text,
@@ -630,7 +631,6 @@ def answer_confirm_button(turn: Turn, data: dict[str, Any], value: str, message_
 
 
 PROFILE_ANSWERS = ("run_days", "quality_day", "long_run_day", "weekly_minutes", "units")
-HALF_WEEK_LAST_DAY = 2  # Wednesday: until then, most of the week is still ahead
 
 
 def new_profile(turn: Turn, data: dict[str, Any], today: date) -> dict[str, Any]:
@@ -666,14 +666,6 @@ def new_events(turn: Turn, data: dict[str, Any], today: date) -> list[dict[str, 
             }
         )
     return events
-
-
-def profile_effective(today: date) -> date:
-    """When new days take effect: tomorrow, or next Monday once the week is half done, so
-    a week is never planned twice over most of its days."""
-    if today.weekday() <= HALF_WEEK_LAST_DAY:
-        return today + timedelta(days=1)
-    return today + timedelta(days=7 - today.weekday())
 
 
 def profile_change(data: dict[str, Any], today: date) -> ProfileChange:
