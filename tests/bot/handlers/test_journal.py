@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 import bot.journal
+import coach.replay
 from bot.journal import Journal, profile_effective, run_key
 from bot.parsing import ParseError
 from bot.store import repo
@@ -37,7 +38,8 @@ def test_one_load_and_one_replay_however_many_questions(
 ) -> None:
     athlete = make_athlete()
     counts = {"loads": 0, "replays": 0}
-    events_for, replay = repo.events_for, bot.journal.replay
+    events_for = repo.events_for
+    replay = coach.replay.plan
 
     def counted_load(*args: Any) -> Any:
         counts["loads"] += 1
