@@ -68,7 +68,7 @@ async def main() -> None:
             h.onboard(ANA, start=wednesday.date() - timedelta(days=16), time_zone="UTC")
             await measure("text log", lambda: h.say(ANA, "ran 8k in 42 min rpe 6"))
             await h.say(ANA, "/checkin")
-            await measure("tap (RPE)", lambda: h.tap(ANA, "7"))
+            await measure("tap (check-in)", lambda: h.tap(ANA, "7"))
             await measure("/week", lambda: h.say(ANA, "/week"))
             await h.move_to(datetime.combine(wednesday.date() + timedelta(days=1), time(7, 1), UTC))
             await measure("morning message", h.tick)
