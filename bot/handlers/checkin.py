@@ -479,6 +479,9 @@ def on_text(turn: Turn, conversation: ConversationState, text: str) -> None:
             turn.say(problem.message)  # nothing stored; the question stays
             return
         passed = log.passed
+        asking = repo.get_conversation(turn.session, turn.athlete_id)
+        if asking is not None and asking.flow == freetext.FLOW:
+            return  # it asked "a second run, or a correction?": that question goes first
     _show(turn, _reload(turn, log, passed), conversation.message_id)
 
 

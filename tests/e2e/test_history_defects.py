@@ -315,3 +315,19 @@ async def test_an_edited_message_is_not_logged_again(tmp_path: Path) -> None:
         await h.settle()
         assert events(h) == stored
         assert len(h.emulator.bot_messages(ANA)) == sent
+
+
+async def test_a_run_for_another_day_typed_mid_checkin_keeps_its_question(
+    tmp_path: Path,
+) -> None:
+    tuesday = datetime(2027, 1, 12, 20, 0, tzinfo=UTC)
+    async with BotHarness.started(tmp_path, start_at=tuesday) as h:
+        h.onboard(ANA, start=date(2027, 1, 4), time_zone="UTC", **TUE_THU_SAT_SUN)
+        await h.say(ANA, "ran 8k in 45 min on 2027-01-10")  # Sunday's long run
+        await h.say(ANA, "/checkin")
+        await h.tap(ANA, "Done")  # effort is asked now
+        reply = await h.say(ANA, "ran 5k in 30 min on 2027-01-10")
+        assert reply is not None and "already has a run" in reply.plain_text
+        await h.tap(ANA, "A second run")
+        sunday = [p for p in runs(h) if p["date"] == "2027-01-10"]
+        assert [p["duration_min"] for p in sunday] == [45, 30]
