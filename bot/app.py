@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 from telegram import BotCommand
+from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
+    Defaults,
     MessageHandler,
     filters,
 )
@@ -27,7 +28,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.handlers import checkin, commands, data, files, insight, onboarding, router
 from bot.handlers.common import handler
-from bot.runtime import RUNTIME_KEY, Runtime
+from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, RampContext, Runtime
 from bot.store.db import make_engine, migrate, session_factory
 from bot.texts.common import COMMANDS
 
@@ -76,20 +77,26 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .post_init(_publish_commands)
+        .context_types(CONTEXT_TYPES)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .build()
     )
     application.bot_data[RUNTIME_KEY] = runtime
+    # New messages only: an edited message is the same message, already handled once.
+    new = filters.UpdateType.MESSAGE
     for name, function, needs_profile in COMMAND_HANDLERS:
         application.add_handler(
-            CommandHandler(name, handler(function, needs_profile=needs_profile))
+            CommandHandler(name, handler(function, needs_profile=needs_profile), filters=new)
         )
     application.add_handler(CallbackQueryHandler(handler(router.on_callback)))
     application.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND, handler(router.on_text))
+        MessageHandler(new & filters.TEXT & ~filters.COMMAND, handler(router.on_text))
     )
-    application.add_handler(MessageHandler(filters.COMMAND, handler(router.on_unknown_command)))
-    application.add_handler(MessageHandler(filters.Document.ALL, files.receive_document))
-    application.add_handler(MessageHandler(filters.ALL, handler(router.on_other_message)))
+    application.add_handler(
+        MessageHandler(new & filters.COMMAND, handler(router.on_unknown_command))
+    )
+    application.add_handler(MessageHandler(new & filters.Document.ALL, files.receive_document))
+    application.add_handler(MessageHandler(new, handler(router.on_other_message)))
     application.add_error_handler(_log_error)
 
     job_queue = application.job_queue
@@ -113,7 +120,7 @@ async def run_tick_now(application: Application[Any, Any, Any, Any, Any, Any]) -
     )
 
 
-async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _tick(context: RampContext) -> None:
     runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
     worker = str(context.job.data) if context.job is not None else "worker"
     await delivery.run_tick(
@@ -125,7 +132,7 @@ async def _publish_commands(application: Application[Any, Any, Any, Any, Any, An
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
 
 
-async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _log_error(update: object, context: RampContext) -> None:
     # PTB's own error path (e.g. a network error while polling). The token is never in
     # these messages: PTB redacts it, and we log the exception type and text only.
     error = context.error

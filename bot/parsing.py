@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time, timedelta
 from functools import cache
 from typing import Literal, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
@@ -47,6 +47,7 @@ __all__ = [
     "parse_clock_time",
     "parse_duration_distance",
     "parse_free_text",
+    "parse_log_day",
     "parse_quality",
     "parse_race",
     "parse_race_time",
@@ -380,9 +381,21 @@ def _check_session(duration_min: float | None, distance_m: float | None) -> None
             )
 
 
+# A minus at the start of a number ("-5 km"), not a range ("7-8") or a date.
+_NEGATIVE = re.compile(r"(?<![\w.:-])-(?=[0-9])")
+
+
+def _refuse_negative(prepared: str) -> None:
+    """The patterns read "-5 km" as 5 km: refuse it instead of storing the wrong sign."""
+    if _NEGATIVE.search(prepared):
+        raise ParseError(texts.NO_NEGATIVE)
+
+
 def parse_duration_distance(text: str) -> tuple[float | None, float | None]:
     """(minutes, metres) of a run, either may be None: "45 min 8.2 km", "1:05:30 12k"."""
-    distances, rest = _take_distances(_prepare(text))
+    prepared = _prepare(text)
+    _refuse_negative(prepared)
+    distances, rest = _take_distances(prepared)
     durations, rest = _take_durations(rest, "ms")
     if len(distances) > 1 or len(durations) > 1 or not (distances or durations):
         raise ParseError(texts.DURATION_DISTANCE_UNCLEAR)
@@ -942,6 +955,7 @@ def parse_free_text(text: str) -> list[LogItem]:
     anywhere raises ParseError, so a message is logged entirely or not at all.
     """
     prepared = _prepare(text)
+    _refuse_negative(prepared)
     rhrs, rest = _take(_RHR, prepared, lambda m: _rhr_value(m["value"]))
     sleeps, rest = _take(_SLEEP_BEFORE, rest, _sleep_value)
     more_sleeps, rest = _take(_SLEEP_AFTER, rest, _sleep_value)
@@ -959,3 +973,35 @@ def parse_free_text(text: str) -> list[LogItem]:
         log = WellnessLog(fields.get("soreness"), fields.get("stress"), fields.get("mood"))
         items.append((min(pos for pos, _, _ in wellness), log))
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+
+
+# --- the day a log is about ---------------------------------------------------------------
+
+_LOG_DAY = re.compile(
+    r"""
+    (?: \b on \s+ )?
+    (?:
+        (?P<iso> (?<![0-9-]) [0-9]{4} - [0-9]{1,2} - [0-9]{1,2} (?![0-9-]) )
+      | \b (?P<word> yesterday | today ) \b
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def parse_log_day(text: str, today: date) -> tuple[date, str]:
+    """The day a log is about ("on 2026-11-04", "yesterday"; today when it doesn't say),
+    and the text without it. ParseError for a date that doesn't exist; a future date is
+    returned as it is, for the caller to refuse with the day in its reply."""
+    match = _LOG_DAY.search(text)
+    if match is None:
+        return today, text
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    if match["word"] is not None:
+        word = match["word"].casefold()
+        return (today - timedelta(days=1) if word == "yesterday" else today), rest
+    try:
+        year, month, day = (int(part) for part in match["iso"].split("-"))
+        return date(year, month, day), rest
+    except ValueError:
+        raise ParseError(texts.DATE_NOT_REAL.format(text=match["iso"])) from None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.handlers.common import Keyboard, esc
+from bot.journal import Journal
+from bot.texts import commands as command_texts
+from bot.views import Keyboard, RhrTap, esc
 from coach.decision import day_label
 from coach.describe import describe_session, paces_line
 from coach.model import Plan, Session, Week
@@ -83,7 +85,7 @@ def rhr_keyboard(athlete_id: int, day: date, baseline: float | None) -> Keyboard
     """One-tap resting HR for `day`: "rhr:<runner>:<yyyymmdd>:<bpm>"."""
     centre = round(baseline) if baseline is not None else 55
     values = [centre + offset for offset in RHR_BUTTON_OFFSETS if 25 <= centre + offset <= 120]
-    buttons = [(str(v), f"rhr:{athlete_id}:{day:%Y%m%d}:{v}") for v in values]
+    buttons = [(str(v), RhrTap(athlete_id, day, str(v)).pack()) for v in values]
     return [buttons[:4], buttons[4:]]
 
 
@@ -105,3 +107,19 @@ def race_label(metres: float, units: Units = "km") -> str:
         if abs(metres - known) < 1:
             return name
     return format_distance(metres, units)
+
+
+def today_view(journal: Journal, day: date, units: Units) -> tuple[str, Keyboard]:
+    """Today's session, and the resting-HR prompt until this morning's reading is in: what
+    /today shows, and the heart of the morning message."""
+    plan = journal.plan()
+    session = plan.session_on(day)
+    assert session is not None
+    parts = [session_html(session, units, heading=command_texts.TODAY_HEADING)]
+    if session.type == "rest":
+        parts.append(command_texts.REST_DAY_NOTE)
+    keyboard: Keyboard = []
+    if not journal.logged(day, "rhr"):
+        parts.append("\n" + command_texts.RHR_PROMPT)
+        keyboard = rhr_keyboard(journal.athlete_id, day, plan.metrics.rhr_baseline)
+    return "\n".join(parts), keyboard

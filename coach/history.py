@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal, TypeAlias
 
@@ -27,6 +27,9 @@ MIN_WEEKLY_MINUTES, MAX_WEEKLY_MINUTES = 90, 900
 
 # Inside classes with a field called `date`, the type needs another name.
 Day: TypeAlias = date
+
+# "quality": the planned quality session, done differently; the others are not it.
+RUN_INSTEAD = ("quality", "easy", "long", "other")
 
 HEALTH_REASONS = frozenset({"illness", "ill", "sick", "injury", "injured", "pain", "fatigue"})
 
@@ -64,6 +67,8 @@ class Run:
     rpe: int | None = None
     quality: int | None = None
     changed: bool = False  # the runner did something other than the planned session
+    # With `changed`: what they ran instead, as they said it (see RUN_INSTEAD).
+    instead: str | None = None
     type: Literal["run"] = "run"
 
 
@@ -140,6 +145,24 @@ class GoalSet:
     type: Literal["goal"] = "goal"
 
 
+@dataclass(frozen=True, slots=True)
+class ProfileChange:
+    """The runner changed their days or volume: said on `date`, planned from `effective`.
+
+    Dated like every fact, so the weeks before `effective` replay with the profile they
+    had: re-onboarding never redraws the past.
+    """
+
+    date: date
+    effective: Day
+    run_days: tuple[int, ...]  # 0 = Monday, sorted
+    quality_day: int
+    long_run_day: int
+    weekly_minutes: int
+    units: Units = "km"
+    type: Literal["profile"] = "profile"
+
+
 Event: TypeAlias = (
     Run
     | RestingHR
@@ -151,13 +174,40 @@ Event: TypeAlias = (
     | Pause
     | Resume
     | GoalSet
+    | ProfileChange
 )
+
+# Version 1 had no `format` field and no `profile` events; both are read.
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
 class History:
     profile: Profile
     events: tuple[Event, ...] = field(default=())
+
+
+def profile_on(history: History, day: date, known_by: date | None = None) -> Profile:
+    """The profile in force on `day`: the first one, with every change effective by then
+    (and said by `known_by`, when given) applied in order of taking effect."""
+    profile = history.profile
+    changes = [
+        e
+        for e in history.events
+        if isinstance(e, ProfileChange)
+        and e.effective <= day
+        and (known_by is None or e.date <= known_by)
+    ]
+    for change in sorted(changes, key=lambda e: (e.effective, e.date)):
+        profile = replace(
+            profile,
+            run_days=change.run_days,
+            quality_day=change.quality_day,
+            long_run_day=change.long_run_day,
+            weekly_minutes=change.weekly_minutes,
+            units=change.units,
+        )
+    return profile
 
 
 def merge_runs(old: Run | None, new: Run) -> Run:
@@ -291,23 +341,8 @@ def profile_from_dict(obj: Any, path: str = "profile") -> Profile:
         raise CoachInputError(
             f"{path}.start_date: {start} is a {start:%A}; plans start on a Monday"
         )
-    days_raw = r._get("run_days", True)
-    if not isinstance(days_raw, list) or not days_raw:
-        raise CoachInputError(f"{path}.run_days: expected a list of weekdays like ['mon', 'wed']")
-    run_days = tuple(sorted({parse_weekday(d, f"{path}.run_days") for d in days_raw}))
-    if len(run_days) < 2:
-        raise CoachInputError(f"{path}.run_days: at least two run days are needed")
-    quality_day, long_run_day = r.weekday("quality_day"), r.weekday("long_run_day")
-    for key, day in (("quality_day", quality_day), ("long_run_day", long_run_day)):
-        if day not in run_days:
-            raise CoachInputError(f"{path}.{key}: {WEEKDAYS[day]} is not one of the run days")
-    if quality_day == long_run_day:
-        raise CoachInputError(f"{path}.long_run_day: must differ from the quality day")
-    units = r.text("units", required=False, default="km").lower()
-    if units in ("mile", "miles", "mi"):
-        units = "mi"
-    if units not in ("km", "mi"):
-        raise CoachInputError(f"{path}.units: expected 'km' or 'mi', got {units!r}")
+    run_days, quality_day, long_run_day = _week_shape(r)
+    units = _units(r)
     fitness_raw = r._get("fitness", False)
     goal_raw = r._get("goal", False)
     return Profile(
@@ -322,6 +357,48 @@ def profile_from_dict(obj: Any, path: str = "profile") -> Profile:
     )
 
 
+def _week_shape(r: _Reader) -> tuple[tuple[int, ...], int, int]:
+    """Run days, quality day and long-run day, checked against each other."""
+    days_raw = r._get("run_days", True)
+    if not isinstance(days_raw, list) or not days_raw:
+        raise CoachInputError(f"{r.path}.run_days: expected a list of weekdays like ['mon', 'wed']")
+    run_days = tuple(sorted({parse_weekday(d, f"{r.path}.run_days") for d in days_raw}))
+    if len(run_days) < 2:
+        raise CoachInputError(f"{r.path}.run_days: at least two run days are needed")
+    quality_day, long_run_day = r.weekday("quality_day"), r.weekday("long_run_day")
+    for key, day in (("quality_day", quality_day), ("long_run_day", long_run_day)):
+        if day not in run_days:
+            raise CoachInputError(f"{r.path}.{key}: {WEEKDAYS[day]} is not one of the run days")
+    if quality_day == long_run_day:
+        raise CoachInputError(f"{r.path}.long_run_day: must differ from the quality day")
+    return run_days, quality_day, long_run_day
+
+
+def _units(r: _Reader) -> Units:
+    units = r.text("units", required=False, default="km").lower()
+    if units in ("mile", "miles", "mi"):
+        return "mi"
+    if units != "km":
+        raise CoachInputError(f"{r.path}.units: expected 'km' or 'mi', got {units!r}")
+    return "km"
+
+
+def _profile_change(r: _Reader, day: date) -> ProfileChange:
+    effective = r.date("effective")
+    if effective < day:
+        raise CoachInputError(f"{r.path}.effective: {effective} is before it was said ({day})")
+    run_days, quality_day, long_run_day = _week_shape(r)
+    return ProfileChange(
+        date=day,
+        effective=effective,
+        run_days=run_days,
+        quality_day=quality_day,
+        long_run_day=long_run_day,
+        weekly_minutes=r.integer("weekly_minutes", MIN_WEEKLY_MINUTES, MAX_WEEKLY_MINUTES),
+        units=_units(r),
+    )
+
+
 def _run(r: _Reader, day: date) -> Run:
     return Run(
         date=day,
@@ -330,7 +407,16 @@ def _run(r: _Reader, day: date) -> Run:
         rpe=r.integer("rpe", 1, 10, required=False),
         quality=r.integer("quality", 1, 10, required=False),
         changed=r.flag("changed"),
+        instead=_instead(r),
     )
+
+
+def _instead(r: _Reader) -> str | None:
+    value = r.text("instead", required=False)
+    if value is not None and value not in RUN_INSTEAD:
+        known = ", ".join(RUN_INSTEAD)
+        raise CoachInputError(f"{r.path}.instead: expected one of {known}, got {value!r}")
+    return value  # type: ignore[no-any-return]
 
 
 def _wellness(r: _Reader, day: date) -> Wellness:
@@ -383,6 +469,7 @@ _EVENT_READERS: dict[str, Any] = {
         distance_m=r.number("distance_m", 1500, 42195, unit=" m"),
         date_of_race=r.date("date_of_race"),
     ),
+    "profile": _profile_change,
 }
 
 
@@ -400,6 +487,11 @@ def event_from_dict(obj: Any, path: str = "event") -> Event:
 def history_from_dict(obj: Any) -> History:
     """Validate and convert the JSON form of a history. Raises CoachInputError."""
     r = _Reader(obj, "history")
+    version = r.integer("format", 1, 1_000_000, required=False)
+    if version is not None and version > FORMAT_VERSION:
+        raise CoachInputError(
+            f"history.format: version {version} is newer than this coach reads ({FORMAT_VERSION})"
+        )
     profile = profile_from_dict(r._get("profile", True))
     raw_events = r.obj.get("events") or []
     if not isinstance(raw_events, list):
@@ -421,6 +513,16 @@ def _plain(value: Any) -> Any:
 
 def event_to_dict(event: Event) -> dict[str, Any]:
     out: dict[str, Any] = {"date": event.date.isoformat(), "type": event.type}
+    if isinstance(event, ProfileChange):
+        out.update(
+            effective=event.effective.isoformat(),
+            run_days=[WEEKDAYS[d] for d in event.run_days],
+            quality_day=WEEKDAYS[event.quality_day],
+            long_run_day=WEEKDAYS[event.long_run_day],
+            weekly_minutes=event.weekly_minutes,
+            units=event.units,
+        )
+        return out
     for name in event.__slots__:
         if name in ("date", "type"):
             continue
@@ -455,6 +557,7 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
 
 def history_to_dict(history: History) -> dict[str, Any]:
     return {
+        "format": FORMAT_VERSION,
         "profile": profile_to_dict(history.profile),
         "events": [event_to_dict(e) for e in history.events],
     }

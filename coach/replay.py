@@ -9,9 +9,11 @@ on or before `today` are read, so the future never rewrites the past.
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from coach import ladder
@@ -24,6 +26,7 @@ from coach.history import (
     History,
     Pause,
     Profile,
+    ProfileChange,
     RestingHR,
     Resume,
     Run,
@@ -31,6 +34,7 @@ from coach.history import (
     TimeTrial,
     Wellness,
     merge_runs,
+    profile_on,
 )
 from coach.load import (
     ACUTE_DAYS,
@@ -790,9 +794,48 @@ def _metrics(facts: _Facts, profile: Profile, today: date) -> Metrics:
     )
 
 
+def _profile_lookup(history: History, today: date) -> Callable[[date], Profile]:
+    """The profile in force on a day, as known by `today` (see `history.profile_on`)."""
+    changes = [e for e in history.events if isinstance(e, ProfileChange) and e.date <= today]
+    if not changes:
+        return lambda day: history.profile
+    only_changes = replace(history, events=tuple(changes))
+    return lambda day: profile_on(only_changes, day)
+
+
+def _with_profile_changes(
+    profile_at: Callable[[date], Profile],
+    index: int,
+    shape: _Shape,
+    facts: _Facts,
+    state: _State,
+    sessions: tuple[Session, ...],
+) -> tuple[Session, ...]:
+    """A profile change taking effect mid-week: the days before it keep the week as it was
+    planned, the days from it are planned with the new profile (same decision, same step)."""
+    out = list(sessions)
+    for i in range(1, len(sessions)):
+        profile = profile_at(sessions[i].date)
+        if profile != profile_at(sessions[i - 1].date):
+            # A copy of the state: the week's decision is already taken; this only redraws days.
+            rebuilt = _build(index, sessions[0].date, shape, profile, facts, copy.copy(state))
+            out[i:] = rebuilt[i:]
+    return tuple(out)
+
+
+def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int:
+    """The quality day a finished week was planned with (its profile on that day)."""
+    for i in range(7):
+        day = week_start + timedelta(days=i)
+        if profile_at(day).quality_day == day.weekday():
+            return day.weekday()
+    return profile_at(week_start).quality_day
+
+
 def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) -> Plan:
     """Replay the history up to `today`: past weeks, the current week, and what comes next."""
     profile = history.profile
+    profile_at = _profile_lookup(history, today)
     facts = _Facts.read(history, today)
     start = profile.start_date
     current = max((today - start).days // 7, 0)
@@ -809,7 +852,8 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         review = None
         if previous is not None and week_start - timedelta(days=1) <= today:
             acwr = facts.acwr_on(week_start - timedelta(days=1))
-            review = _review(previous, profile.quality_day, facts, state, acwr)
+            quality_day = _quality_day(profile_at, previous.start)
+            review = _review(previous, quality_day, facts, state, acwr)
             state.deload_next = None
         elif previous is None:
             state.deload_next = None
@@ -817,8 +861,10 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         # measured against last week as planned, not as life cut it short mid-week.
         build_before = previous is not None and previous.kind == "build"
         state.ceiling = int(planned_at_start * PROGRESS_GAIN) if build_before else None
-        shape = _shape(index, week_start, profile, facts, state, previous, review)
-        sessions = _build(index, week_start, shape, profile, facts, state)
+        week_profile = profile_at(week_start)
+        shape = _shape(index, week_start, week_profile, facts, state, previous, review)
+        sessions = _build(index, week_start, shape, week_profile, facts, state)
+        sessions = _with_profile_changes(profile_at, index, shape, facts, state, sessions)
         goal = facts.goal_as_of(week_start + timedelta(days=6))
         next_fixed = None if goal is None else goal.date
         planned_at_start = sum(s.planned_min for s in sessions)

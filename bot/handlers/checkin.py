@@ -24,14 +24,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlmodel import Session
 from telegram import Update
 
+from bot import views
 from bot.handlers import freetext
-from bot.handlers.common import Keyboard, Turn, esc
-from bot.handlers.freetext import DayFacts, facts_on, planned_run
+from bot.handlers.common import Turn
+from bot.journal import (
+    DayFacts,
+    Journal,
+    merged_run,
+    rhr_key,
+    run_key,
+    skipped_key,
+)
 from bot.parsing import (
     LogItem,
     ParseError,
@@ -48,8 +55,9 @@ from bot.store import repo
 from bot.store.models import Athlete, ConversationState
 from bot.texts import checkin as texts
 from bot.texts import common
+from bot.views import CheckinTap, Keyboard, esc
 from coach.decision import day_label
-from coach.history import HEALTH_REASONS
+from coach.history import HEALTH_REASONS, RUN_INSTEAD, Event, RestingHR, Run, Skipped
 from coach.model import Session as PlannedSession
 
 PREFIX = "ci"
@@ -67,12 +75,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "rpe": SCORES,
     "quality": SCORES,
     "reason": tuple(texts.REASONS),
+    "instead": RUN_INSTEAD,
     "skip": OPTIONAL,
     "note": STATUSES,
 }
 SKIP_WORDS = frozenset({"skip", "pass", "no", "none", "nope", "-", "n/a", "na"})
 # Steps that only take a tap; typed text then goes to the free-text log.
-TAP_ONLY = ("status", "reason", "finished")
+TAP_ONLY = ("status", "reason", "instead", "finished")
 WELLNESS_ASKED = ("sleep_h", "soreness", "stress")  # mood is never asked, only told
 
 
@@ -99,7 +108,7 @@ class DayLog:
         """Everything the coach needs about the run itself."""
         run = self.facts.run
         if run is not None:
-            return run.get("rpe") is not None and run.get("quality") is not None
+            return run.rpe is not None and run.quality is not None
         return self.facts.skipped is not None
 
     @property
@@ -108,41 +117,54 @@ class DayLog:
         run, skipped = self.facts.run, self.facts.skipped
         if run is not None:
             steps = [
-                ("rpe", run.get("rpe") is not None),
-                ("quality", run.get("quality") is not None),
-                ("dist", run.get("distance_m") is not None),
+                ("instead", not run.changed or run.instead is not None),
+                ("rpe", run.rpe is not None),
+                ("quality", run.quality is not None),
+                ("dist", run.distance_m is not None),
             ]
         elif skipped is not None:
-            steps = [("reason", skipped.get("reason", "other") != "other")]
+            steps = [("reason", skipped.reason != "other")]
         else:
             return "status"
-        wellness = self.facts.wellness or {}
+        wellness = self.facts.wellness
         steps += [
             ("rhr", self.facts.rhr is not None or not self.ask_rhr),
-            ("wellness", all(wellness.get(name) is not None for name in WELLNESS_ASKED)),
+            (
+                "wellness",
+                wellness is not None
+                and all(getattr(wellness, name) is not None for name in WELLNESS_ASKED),
+            ),
         ]
         return next(
             (name for name, done in steps if not done and name not in self.passed), "finished"
         )
 
 
-def load(
-    session: Session, athlete: Athlete, day: date, today: date, passed: frozenset[str]
-) -> DayLog | None:
+def load(journal: Journal, day: date, passed: frozenset[str]) -> DayLog | None:
     """The check-in of `day`, or None when no run was planned for it."""
-    planned = planned_run(session, athlete, day)
-    if planned is None or athlete.id is None:
+    planned = journal.planned_run(day)
+    if planned is None:
         return None
-    facts = facts_on(session, athlete.id, day)
-    return DayLog(athlete.id, day, planned, facts, passed, ask_rhr=day == today)
+    return DayLog(
+        journal.athlete_id, day, planned, journal.day(day), passed, ask_rhr=day == journal.today
+    )
 
 
-def _passed(conversation: ConversationState | None, day: date) -> frozenset[str]:
+def _passed(conversation: ConversationState | None, day: date) -> frozenset[str] | None:
+    """The optional questions passed over, or None when no check-in of `day` is open."""
     if conversation is None or conversation.flow != FLOW:
-        return frozenset()
+        return None
     if conversation.data.get("date") != day.isoformat():
-        return frozenset()
+        return None
     return frozenset(str(step) for step in conversation.data.get("passed", []))
+
+
+def _finished_once(log: DayLog, passed: frozenset[str] | None) -> DayLog:
+    """A check-in answered and closed is finished: a later tap changes only what it
+    names and never reopens the questions the runner passed over."""
+    if passed is None and log.core_done:
+        return replace(log, passed=frozenset(OPTIONAL))
+    return replace(log, passed=passed or frozenset())
 
 
 # --- what the scheduled messages call ---------------------------------------------------
@@ -150,19 +172,26 @@ def _passed(conversation: ConversationState | None, day: date) -> frozenset[str]
 
 def checkin_message(session: Session, athlete: Athlete, day: date) -> tuple[str, Keyboard] | None:
     """The evening check-in for `day`; None on a day without a run or already answered."""
-    if athlete.id is None:
-        return None
-    passed = _passed(repo.get_conversation(session, athlete.id), day)
-    log = load(session, athlete, day, day, passed)
+    return checkin_view(Journal(session, athlete, day), day)
+
+
+def checkin_view(journal: Journal, day: date) -> tuple[str, Keyboard] | None:
+    """The check-in of `day` as it stands; None without a run or once answered."""
+    passed = _passed(repo.get_conversation(journal.session, journal.athlete_id), day)
+    log = load(journal, day, passed or frozenset())
     if log is None or log.core_done:
         return None
-    text, keyboard = render(log, athlete.units)
+    text, keyboard = render(log, journal.athlete.units)
     return text, keyboard or []
 
 
 def missing_note(session: Session, athlete: Athlete, day: date) -> tuple[str, Keyboard] | None:
     """Next morning, asked once: `day` had a run and no answer at all. Otherwise None."""
-    log = load(session, athlete, day, day + timedelta(days=1), frozenset())
+    return missing_note_view(Journal(session, athlete, day + timedelta(days=1)), day)
+
+
+def missing_note_view(journal: Journal, day: date) -> tuple[str, Keyboard] | None:
+    log = load(journal, day, frozenset())
     if log is None or log.answered:
         return None
     text = texts.MISSING_NOTE.format(day=esc(day_label(day)), session=esc(log.planned.title))
@@ -194,7 +223,7 @@ def _fact_lines(log: DayLog, units: str) -> list[str]:
     if facts.run is not None:
         lines.append(_run_line(facts.run, units))
     elif facts.skipped is not None:
-        reason = facts.skipped.get("reason", "other")
+        reason = facts.skipped.reason
         if reason != "other" or "reason" in log.passed:
             label = texts.REASONS.get(reason, reason)
             lines.append(texts.SKIPPED_BECAUSE.format(reason=esc(label)))
@@ -202,20 +231,22 @@ def _fact_lines(log: DayLog, units: str) -> list[str]:
             lines.append(texts.SKIPPED)
     if facts.rhr is not None:
         lines.append(texts.RHR.format(bpm=facts.rhr))
-    parts = freetext.wellness_parts(facts.wellness or {})
+    parts = views.wellness_parts(facts.wellness)
     if parts:
         lines.append(texts.WELLNESS.format(details=texts.SEPARATOR.join(parts)))
     return lines
 
 
-def _run_line(run: dict[str, Any], units: str) -> str:
-    parts = [freetext.minutes_text(run["duration_min"])]
-    if run.get("distance_m"):
-        parts.append(freetext.distance_text(run["distance_m"], units))
-    if run.get("rpe") is not None:
-        parts.append(texts.EFFORT.format(rpe=run["rpe"]))
-    if run.get("quality") is not None:
-        parts.append(texts.QUALITY.format(quality=run["quality"]))
+def _run_line(run: Run, units: str) -> str:
+    parts = [views.minutes_text(run.duration_min)]
+    if run.distance_m:
+        parts.append(views.distance_text(run.distance_m, units))
+    if run.rpe is not None:
+        parts.append(texts.EFFORT.format(rpe=run.rpe))
+    if run.quality is not None:
+        parts.append(texts.QUALITY.format(quality=run.quality))
+    if run.instead is not None:
+        parts.append(texts.INSTEAD_SHORT[run.instead])
     return texts.RAN.format(details=texts.SEPARATOR.join(parts))
 
 
@@ -230,6 +261,7 @@ def _question(log: DayLog, step: str) -> str:
         "rhr": texts.ASK_RHR,
         "wellness": texts.ASK_WELLNESS,
         "reason": texts.ASK_REASON,
+        "instead": texts.ASK_INSTEAD,
     }
     return questions[step]
 
@@ -237,11 +269,10 @@ def _question(log: DayLog, step: str) -> str:
 def _closing(log: DayLog) -> str:
     run, target = log.facts.run, log.planned.target_rpe
     if run is not None:
-        rpe = run.get("rpe")
-        if rpe is None or target is None:
+        if run.rpe is None or target is None:
             return texts.ALL_LOGGED
-        return freetext.compared_to_target(int(rpe), target)
-    reason = (log.facts.skipped or {}).get("reason", "other")
+        return views.compared_to_target(run.rpe, target)
+    reason = log.facts.skipped.reason if log.facts.skipped is not None else "other"
     return texts.GET_WELL if reason in HEALTH_REASONS else texts.LIFE_HAPPENS
 
 
@@ -249,7 +280,7 @@ def _closing(log: DayLog) -> str:
 
 
 def callback_data(athlete_id: int, day: date, field: str, value: str) -> str:
-    return f"{PREFIX}:{athlete_id}:{day:%Y%m%d}:{field}:{value}"
+    return CheckinTap(athlete_id, day, field, value).pack()
 
 
 def _keyboard(log: DayLog, step: str) -> Keyboard | None:
@@ -263,6 +294,9 @@ def _keyboard(log: DayLog, step: str) -> Keyboard | None:
     if step == "reason":
         reasons = [button(label, "reason", value) for value, label in texts.REASONS.items()]
         return [reasons[:3], reasons[3:]]
+    if step == "instead":
+        choices = [button(texts.INSTEAD[value], "instead", value) for value in RUN_INSTEAD]
+        return [choices[:2], choices[2:]]
     if step in OPTIONAL:
         return [[button(texts.BUTTON_SKIP, "skip", step)]]
     return None
@@ -278,32 +312,16 @@ def _status_keyboard(log: DayLog, field: str = "status") -> Keyboard:
     ]
 
 
-@dataclass(frozen=True)
-class Tap:
-    athlete_id: int
-    day: date
-    field: str
-    value: str
-
-
-def read_tap(parts: list[str]) -> Tap | None:
-    """The tapped button, or None for anything malformed."""
-    if len(parts) != 4:
+def read_tap(data: str) -> CheckinTap | None:
+    """The tapped button, or None for anything malformed or a value it never carries."""
+    tap = CheckinTap.unpack(data)
+    if tap is None or tap.value not in FIELDS.get(tap.field, ()):
         return None
-    owner, day_text, field, value = parts
-    if not (owner.isascii() and owner.isdigit()) or value not in FIELDS.get(field, ()):
-        return None
-    if not (len(day_text) == 8 and day_text.isascii() and day_text.isdigit()):
-        return None
-    try:
-        day = datetime.strptime(day_text, "%Y%m%d").date()
-    except ValueError:
-        return None
-    return Tap(int(owner), day, field, value)
+    return tap
 
 
 def on_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    tap = read_tap(parts)
+    tap = read_tap(":".join([PREFIX, *parts]))
     if tap is None:
         turn.refuse(common.BUTTON_EXPIRED)
         return
@@ -334,44 +352,48 @@ def _open(turn: Turn, day: date) -> DayLog | None:
     if not turn.onboarded:
         return None
     passed = _passed(repo.get_conversation(turn.session, turn.athlete_id), day)
-    return load(turn.session, turn.athlete, day, turn.today, passed)
+    log = load(turn.journal, day, frozenset())
+    return None if log is None else _finished_once(log, passed)
 
 
-def _apply_tap(turn: Turn, log: DayLog, tap: Tap) -> DayLog:
+def _apply_tap(turn: Turn, log: DayLog, tap: CheckinTap) -> DayLog:
     """Store what the tap says (once) and return the day as it is now."""
     run, skipped, passed = log.facts.run, log.facts.skipped, set(log.passed)
     if tap.field == "status":
         if log.answered:
             turn.answer = texts.ALREADY_ANSWERED  # a double tap or an old message
         elif tap.value == "skipped":
-            _record(
-                turn,
-                {"type": "skipped", "date": log.day.isoformat(), "reason": "other"},
-                freetext.skipped_key(log.day),
-            )
+            _record(turn, Skipped(date=log.day, reason="other"), skipped_key(log.day))
         else:
-            run_event = freetext.merged_run(log.day, None, log.planned)
-            if tap.value == "changed":
-                run_event["changed"] = True  # /week marks it 🔁
+            changed = tap.value == "changed"
+            run_event = merged_run(log.day, None, log.planned, changed=changed or None)
+            if changed:
                 turn.answer = texts.CHANGED_NOTICE
-            _record(turn, run_event, freetext.run_key(log.day))
+            _record(turn, run_event, run_key(log.day))
     elif tap.field in ("rpe", "quality") and run is not None:
-        _record(turn, {**run, tap.field: int(tap.value)}, freetext.run_key(log.day))
+        value = int(tap.value)
+        if tap.field == "rpe":
+            _record(turn, replace(run, rpe=value), run_key(log.day))
+        else:
+            _record(turn, replace(run, quality=value), run_key(log.day))
+    elif tap.field == "instead" and run is not None and run.changed:
+        _record(turn, replace(run, instead=tap.value), run_key(log.day))
     elif tap.field == "reason" and skipped is not None:
-        _record(turn, {**skipped, "reason": tap.value}, freetext.skipped_key(log.day))
+        _record(turn, replace(skipped, reason=tap.value), skipped_key(log.day))
         passed.add("reason")  # "other" is an answer too
     elif tap.field == "skip":
         passed.add(tap.value)
+    else:
+        turn.answer = texts.ALREADY_ANSWERED  # a tap for a question this day never had
     return _reload(turn, log, frozenset(passed))
 
 
-def _record(turn: Turn, event: dict[str, Any], key: str) -> None:
-    freetext.store(turn, [freetext.Pending(event, key)])
+def _record(turn: Turn, event: Event, key: str) -> None:
+    turn.journal.record(event, key, replace_key=True)
 
 
 def _reload(turn: Turn, log: DayLog, passed: frozenset[str]) -> DayLog:
-    facts = facts_on(turn.session, turn.athlete_id, log.day)
-    return DayLog(log.athlete_id, log.day, log.planned, facts, passed, log.ask_rhr)
+    return replace(log, facts=turn.journal.day(log.day), passed=passed)
 
 
 def _show(turn: Turn, log: DayLog, message_id: int | None) -> None:
@@ -422,7 +444,7 @@ def start(turn: Turn, update: Update) -> None:
 def _day_to_open(turn: Turn) -> date | None:
     """Today if it is a run day, else the latest recent run day still unanswered."""
     today = turn.today
-    if planned_run(turn.session, turn.athlete, today) is not None:
+    if turn.journal.planned_run(today) is not None:
         return today
     for back in range(1, OPEN_BACK_DAYS + 1):
         log = _open(turn, today - timedelta(days=back))
@@ -432,7 +454,7 @@ def _day_to_open(turn: Turn) -> date | None:
 
 
 def _no_run_today(turn: Turn) -> str:
-    start_date = date.fromisoformat(str((turn.athlete.profile or {}).get("start_date")))
+    start_date = turn.journal.start_date
     if turn.today < start_date:
         return common.PLAN_STARTS_ON.format(day=esc(day_label(start_date)))
     return texts.REST_DAY
@@ -443,6 +465,8 @@ def _no_run_today(turn: Turn) -> str:
 
 def on_text(turn: Turn, conversation: ConversationState, text: str) -> None:
     log = _typed_for(turn, conversation)
+    if log is not None and log.day != turn.today and freetext.reads_as_a_log(text):
+        log = None  # "rhr 52" typed this morning is this morning's, not the check-in's day
     if log is None or log.step in TAP_ONLY:
         if log is None or log.step != "reason":
             _forget(turn)
@@ -455,6 +479,9 @@ def on_text(turn: Turn, conversation: ConversationState, text: str) -> None:
             turn.say(problem.message)  # nothing stored; the question stays
             return
         passed = log.passed
+        asking = repo.get_conversation(turn.session, turn.athlete_id)
+        if asking is not None and asking.flow == freetext.FLOW:
+            return  # it asked "a second run, or a correction?": that question goes first
     _show(turn, _reload(turn, log, passed), conversation.message_id)
 
 
@@ -463,7 +490,7 @@ def _logged_in_words(turn: Turn, log: DayLog, text: str) -> bool:
     logged like any free text (today, or yesterday if it says so), with its own reply."""
     if not freetext.reads_as_a_log(text):
         return False  # the question's own problem says best what to send
-    freetext.on_text(turn, text)
+    freetext.on_text(turn, text, correcting=log.day)
     return True
 
 
@@ -484,24 +511,20 @@ def _typed_for(turn: Turn, conversation: ConversationState) -> DayLog | None:
 def _answer(turn: Turn, log: DayLog, text: str) -> frozenset[str]:
     """Store a typed answer to the current question; returns the steps passed over."""
     step, passed = log.step, set(log.passed)
+    run = log.facts.run
     if step in OPTIONAL and text.casefold().strip(" .!") in SKIP_WORDS:
         return frozenset(passed | {step})
-    if step in ("rpe", "quality"):
-        value = parse_rpe(text) if step == "rpe" else parse_quality(text)
-        _record(turn, {**(log.facts.run or {}), step: value}, freetext.run_key(log.day))
+    if step in ("rpe", "quality") and run is not None:
+        if step == "rpe":
+            _record(turn, replace(run, rpe=parse_rpe(text)), run_key(log.day))
+        else:
+            _record(turn, replace(run, quality=parse_quality(text)), run_key(log.day))
     elif step == "dist":
         minutes, metres = parse_duration_distance(text)
-        run = freetext.merged_run(
-            log.day, log.facts.run, log.planned, duration_min=minutes, distance_m=metres
-        )
-        _record(turn, run, freetext.run_key(log.day))
+        updated = merged_run(log.day, run, log.planned, duration_min=minutes, distance_m=metres)
+        _record(turn, updated, run_key(log.day))
     elif step == "rhr":
-        bpm = parse_rhr(text)
-        _record(
-            turn,
-            {"type": "rhr", "date": log.day.isoformat(), "bpm": bpm},
-            freetext.rhr_key(log.day),
-        )
+        _record(turn, RestingHR(date=log.day, bpm=parse_rhr(text)), rhr_key(log.day))
     elif step == "wellness":
         _answer_wellness(turn, log, text)
     return frozenset(passed | {step}) if step in OPTIONAL else frozenset(passed)
@@ -512,7 +535,7 @@ def _answer_wellness(turn: Turn, log: DayLog, text: str) -> None:
     if not items:
         items = [_bare_sleep(text)]  # "7h" or "7.5" asked about sleep means hours slept
     # Whatever else came with it (a resting HR, say) is logged for the same day.
-    freetext.store(turn, freetext.plan_items(turn, items, log.day).pending)
+    turn.journal.store(turn.journal.plan_log(items, log.day, "fix"))
 
 
 def _bare_sleep(text: str) -> SleepLog:

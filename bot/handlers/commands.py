@@ -6,25 +6,33 @@ from datetime import date
 
 from telegram import Update
 
-from bot import coaching, render
+from bot import render
 from bot.handlers import freetext
 from bot.handlers.common import (
     Turn,
     argument_of,
-    callback_owner,
-    day_from_token,
-    esc,
     not_started,
+    owned_tap,
     takes_nothing,
 )
+from bot.journal import rhr_key
 from bot.parsing import ParseError, clean_text, parse_race, parse_rhr
 from bot.store import repo
 from bot.store.models import ConversationState
 from bot.texts import commands as texts
 from bot.texts import common
+from bot.views import DeloadTap, PauseTap, RhrTap, esc
 from coach.decision import day_label
 from coach.errors import CoachInputError
-from coach.history import WEEKDAYS, DeloadRequest, Pause, RestingHR, Resume, TimeTrial
+from coach.history import (
+    WEEKDAYS,
+    DeloadRequest,
+    Pause,
+    RestingHR,
+    Resume,
+    TimeTrial,
+    profile_on,
+)
 from coach.model import Plan, Week
 from coach.paces import (
     PREDICTED_DISTANCES,
@@ -35,13 +43,12 @@ from coach.paces import (
     vdot_from_race,
 )
 from coach.replay import pause_on
-from coach.replay import plan as replay
 
 # --- small helpers ---------------------------------------------------------------------
 
 
 def _plan(turn: Turn, weeks_ahead: int = 2) -> Plan:
-    return coaching.plan_for(turn.session, turn.athlete, turn.today, weeks_ahead)
+    return turn.journal.plan(weeks_ahead)
 
 
 # --- /help, /today, /week ---------------------------------------------------------------
@@ -55,29 +62,19 @@ def help_command(turn: Turn, update: Update) -> None:
 def today(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "today") or not_started(turn):
         return
-    history = coaching.history_of(turn.session, turn.athlete)
-    paused = pause_on(history, turn.today)
+    journal = turn.journal
+    paused = pause_on(journal.history, turn.today)
     if paused is not None:
         turn.say(texts.PAUSED_TODAY.format(reason=esc(paused[1])))
         return
-    plan = replay(history, turn.today, 0)
-    session = plan.session_on(turn.today)
-    assert session is not None
-    text = render.session_html(session, turn.units, heading=texts.TODAY_HEADING)
-    if session.type == "rest":
-        text += "\n" + texts.REST_DAY_NOTE
-    keyboard = None
-    if not coaching.logged_on(history, turn.today, "rhr"):
-        text += "\n\n" + texts.RHR_PROMPT
-        keyboard = render.rhr_keyboard(turn.athlete_id, turn.today, plan.metrics.rhr_baseline)
-    turn.say(render.clip(text), keyboard)
+    text, keyboard = render.today_view(journal, turn.today, turn.units)
+    turn.say(render.clip(text), keyboard or None)
 
 
 def _marks(turn: Turn, week: Week) -> dict[str, str]:
-    history = coaching.history_of(turn.session, turn.athlete)
     marks: dict[str, str] = {}
     dates = {s.date for s in week.sessions}
-    for event in history.events:
+    for event in turn.journal.events():
         if event.date in dates and event.type in ("run", "cross"):
             session = week.session_on(event.date)
             changed = (
@@ -128,14 +125,15 @@ def rhr(turn: Turn, update: Update) -> None:
 
 
 def on_rhr_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not callback_owner(turn, parts, 3):
+    tap = owned_tap(turn, RhrTap, parts)
+    if tap is None:
         return
-    day = day_from_token(parts[1])
-    if day is None or day != turn.today or not parts[2].isdigit():
+    day = tap.day
+    if day != turn.today or not (tap.value.isascii() and tap.value.isdigit()):
         turn.refuse(common.BUTTON_EXPIRED)  # a reading belongs to its own morning
         return
     try:
-        bpm = parse_rhr(parts[2])
+        bpm = parse_rhr(tap.value)
     except ParseError as problem:
         turn.refuse(problem.message)
         return
@@ -144,16 +142,10 @@ def on_rhr_callback(turn: Turn, parts: list[str], message_id: int) -> None:
 
 
 def _log_rhr(turn: Turn, day: date, bpm: int) -> None:
-    before = coaching.session_on(turn.session, turn.athlete, day)
-    coaching.record(
-        turn.session,
-        turn.athlete,
-        RestingHR(day, bpm),
-        today=turn.today,
-        dedupe_key=f"rhr:{day.isoformat()}",
-        replace=True,
-    )
-    plan = coaching.plan_for(turn.session, turn.athlete, day, 0)
+    journal = turn.journal
+    before = journal.planned_on(day)
+    journal.record(RestingHR(day, bpm), rhr_key(day), replace_key=True)
+    plan = journal.plan()
     lines = [texts.RHR_LOGGED.format(bpm=bpm)]
     if plan.metrics.rhr_baseline is not None:
         lines.append(texts.RHR_VS_BASELINE.format(baseline=plan.metrics.rhr_baseline))
@@ -169,31 +161,22 @@ def _log_rhr(turn: Turn, day: date, bpm: int) -> None:
 def deload(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "deload") or not_started(turn):
         return
-    token = f"dl:{turn.athlete_id}:{turn.today:%Y%m%d}"
-    turn.say(
-        texts.DELOAD_CONFIRM,
-        [[(texts.DELOAD_YES, f"{token}:yes"), (texts.DELOAD_NO, f"{token}:no")]],
-    )
+    yes, no = (DeloadTap(turn.athlete_id, turn.today, v).pack() for v in ("yes", "no"))
+    turn.say(texts.DELOAD_CONFIRM, [[(texts.DELOAD_YES, yes), (texts.DELOAD_NO, no)]])
 
 
 def on_deload_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not callback_owner(turn, parts, 3):
+    tap = owned_tap(turn, DeloadTap, parts)
+    if tap is None:
         return
-    day = day_from_token(parts[1])
-    if day != turn.today or parts[2] not in ("yes", "no"):
+    if tap.day != turn.today or tap.value not in ("yes", "no"):
         turn.refuse(common.BUTTON_EXPIRED)
         return
-    if parts[2] == "no":
+    if tap.value == "no":
         turn.say(texts.DELOAD_KEPT, edit=message_id)
         return
     before = _plan(turn, weeks_ahead=1)
-    stored = coaching.record(
-        turn.session,
-        turn.athlete,
-        DeloadRequest(turn.today),
-        today=turn.today,
-        dedupe_key=f"deload:{turn.today.isoformat()}",
-    )
+    stored = turn.journal.record(DeloadRequest(turn.today), f"deload:{turn.today.isoformat()}")
     if not stored:
         turn.say(texts.DELOAD_ALREADY, edit=message_id)
         return
@@ -254,13 +237,10 @@ def _log_trial(turn: Turn, text: str) -> None:
         return
     units = turn.units
     old = _plan(turn, 0)
-    coaching.record(
-        turn.session,
-        turn.athlete,
+    turn.journal.record(
         TimeTrial(turn.today, distance, seconds),
-        today=turn.today,
-        dedupe_key=f"trial:{turn.today.isoformat()}",
-        replace=True,
+        f"trial:{turn.today.isoformat()}",
+        replace_key=True,
     )
     repo.clear_conversation(turn.session, turn.athlete_id)
     new_paces = render.paces_html(training_paces(vdot), vdot, units)
@@ -301,56 +281,38 @@ def paces(turn: Turn, update: Update) -> None:
 def pause(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "pause"):
         return
-    paused = pause_on(coaching.history_of(turn.session, turn.athlete), turn.today)
+    paused = pause_on(turn.journal.history, turn.today)
     if paused is not None:
         turn.say(texts.ALREADY_PAUSED.format(day=day_label(paused[0]), reason=esc(paused[1])))
         return
-    rows = [
-        [
-            (label, f"pz:{turn.athlete_id}:{turn.today:%Y%m%d}:{reason}")
-            for reason, label in texts.PAUSE_REASONS[:2]
-        ],
-        [
-            (label, f"pz:{turn.athlete_id}:{turn.today:%Y%m%d}:{reason}")
-            for reason, label in texts.PAUSE_REASONS[2:]
-        ],
+    buttons = [
+        (label, PauseTap(turn.athlete_id, turn.today, reason).pack())
+        for reason, label in texts.PAUSE_REASONS
     ]
+    rows = [buttons[:2], buttons[2:]]
     turn.say(texts.PAUSE_ASK, rows)
 
 
 def on_pause_callback(turn: Turn, parts: list[str], message_id: int) -> None:
-    if not callback_owner(turn, parts, 3):
+    tap = owned_tap(turn, PauseTap, parts)
+    if tap is None:
         return
     reasons = dict(texts.PAUSE_REASONS)
-    if day_from_token(parts[1]) != turn.today or parts[2] not in reasons:
+    if tap.day != turn.today or tap.value not in reasons:
         turn.refuse(common.BUTTON_EXPIRED)
         return
-    history = coaching.history_of(turn.session, turn.athlete)
-    if pause_on(history, turn.today) is None:
-        coaching.record(
-            turn.session,
-            turn.athlete,
-            Pause(turn.today, None, parts[2]),
-            today=turn.today,
-            dedupe_key=f"pause:{turn.today.isoformat()}",
-        )
-    turn.say(texts.PAUSED.format(reason=esc(reasons[parts[2]].lower())), edit=message_id)
+    if pause_on(turn.journal.history, turn.today) is None:
+        turn.journal.record(Pause(turn.today, None, tap.value), f"pause:{turn.today.isoformat()}")
+    turn.say(texts.PAUSED.format(reason=esc(reasons[tap.value].lower())), edit=message_id)
 
 
 def resume(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "resume"):
         return
-    history = coaching.history_of(turn.session, turn.athlete)
-    if pause_on(history, turn.today) is None:
+    if pause_on(turn.journal.history, turn.today) is None:
         turn.say(texts.NOT_PAUSED)
         return
-    coaching.record(
-        turn.session,
-        turn.athlete,
-        Resume(turn.today),
-        today=turn.today,
-        dedupe_key=f"resume:{turn.today.isoformat()}",
-    )
+    turn.journal.record(Resume(turn.today), f"resume:{turn.today.isoformat()}")
     plan = _plan(turn, 1)
     # The restart is decided at a week boundary: this week if it began today, else the next.
     resumed = next((w for w in plan.weeks if w.decision.action == "resume"), plan.week)
@@ -364,7 +326,8 @@ def settings(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "settings"):
         return
     a = turn.athlete
-    profile = coaching.history_of(turn.session, a).profile
+    # The profile in force today, or from the day a change takes effect.
+    profile = profile_on(turn.journal.history, date.max, known_by=turn.today)
     goal = texts.NO_GOAL
     if profile.goal is not None:
         goal = (

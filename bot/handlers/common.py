@@ -10,30 +10,32 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram import Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ContextTypes
 
 from bot.coaching import local_today
-from bot.runtime import Runtime, runtime_of
+from bot.journal import Journal
+from bot.runtime import RampContext, Runtime
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.texts import common as texts
+from bot.views import CallbackData
+
+# Re-exported for bot.outbox, which predates bot.views.
+from bot.views import Keyboard as Keyboard
+from bot.views import esc as esc
+from bot.views import markup as markup
 from coach.decision import day_label
 from coach.paces import Units
 
 log = logging.getLogger(__name__)
-
-Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
 
 
 @dataclass
@@ -63,6 +65,14 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     answer: str | None = None  # a short notice on the tapped button (callback queries)
     alert: bool = False
+    _journal: Journal | None = None
+
+    @property
+    def journal(self) -> Journal:
+        """The runner's history for this update: read once, and the only way to add to it."""
+        if self._journal is None:
+            self._journal = Journal(self.session, self.athlete, self.today)
+        return self._journal
 
     @property
     def today(self) -> date:
@@ -89,33 +99,17 @@ class Turn:
         self.answer, self.alert = text, True
 
 
-def esc(value: object) -> str:
-    """Anything the runner typed, made safe for Telegram HTML."""
-    return html.escape(str(value), quote=False)
-
-
-def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
-    if not keyboard:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in keyboard
-        ]
-    )
-
-
 TurnHandler = Callable[[Turn, Update], None]
 
 
 def handler(
     fn: TurnHandler, *, needs_profile: bool = False
-) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
-    async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+) -> Callable[[Update, RampContext], Coroutine[Any, Any, None]]:
+    async def run(update: Update, context: RampContext) -> None:
         user, chat = update.effective_user, update.effective_chat
         if user is None or chat is None or chat.type != "private":
             return  # Ramp talks one to one
-        rt = runtime_of(context)
+        rt = context.runtime
         now = rt.clock.now()
         try:
             with rt.sessions() as session, session.begin():
@@ -144,7 +138,7 @@ def handler(
     return run
 
 
-async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _apologise(update: Update, context: RampContext) -> None:
     if update.callback_query is not None:
         await _quietly(update.callback_query.answer(texts.SOMETHING_WENT_WRONG, show_alert=True))
     elif update.effective_chat is not None:
@@ -160,7 +154,7 @@ async def _quietly(call: Awaitable[Any]) -> None:
         log.warning("could not apologise", exc_info=True)
 
 
-async def deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, turn: Turn) -> None:
+async def deliver(context: RampContext, update: Update, turn: Turn) -> None:
     """Answer the tapped button, then send or edit every reply, in order."""
     bot = context.bot
     if update.callback_query is not None:
@@ -179,15 +173,11 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, update: Update, turn: Turn
 
 async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
     if reply.photo is not None:
-        sent = await bot.send_photo(
-            chat_id, photo=reply.photo, caption=reply.text, parse_mode=ParseMode.HTML
-        )
+        sent = await bot.send_photo(chat_id, photo=reply.photo, caption=reply.text)
         return int(sent.message_id)
     if reply.document is not None:
         name, content = reply.document
-        sent = await bot.send_document(
-            chat_id, document=content, filename=name, caption=reply.text, parse_mode=ParseMode.HTML
-        )
+        sent = await bot.send_document(chat_id, document=content, filename=name, caption=reply.text)
         return int(sent.message_id)
     if reply.edit is not None:
         try:
@@ -195,7 +185,6 @@ async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
                 reply.text,
                 chat_id=chat_id,
                 message_id=reply.edit,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup(reply.keyboard),
             )
             return reply.edit
@@ -203,9 +192,8 @@ async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
             if "not modified" in str(error).lower():
                 return reply.edit  # the same tap twice: nothing to change
             log.info("could not edit message %s (%s); sending a new one", reply.edit, error)
-    sent = await bot.send_message(
-        chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply.keyboard)
-    )
+    # Telegram HTML throughout: the application's Defaults set the parse mode.
+    sent = await bot.send_message(chat_id, reply.text, reply_markup=markup(reply.keyboard))
     return int(sent.message_id)
 
 
@@ -238,20 +226,17 @@ def not_started(turn: Turn) -> bool:
     return False
 
 
-def callback_owner(turn: Turn, parts: list[str], size: int) -> bool:
-    """Buttons carry the runner's id: a forged or malformed one changes nothing."""
-    if len(parts) != size or not parts[0].isdigit():
+TapT = TypeVar("TapT", bound=CallbackData)
+
+
+def owned_tap(turn: Turn, kind: type[TapT], parts: list[str]) -> TapT | None:
+    """The typed payload of a tapped button if it is well formed and this runner's; None
+    (and a notice on the button) otherwise: a forged or malformed one changes nothing."""
+    tap = kind.unpack(":".join([kind.prefix, *parts]))
+    if tap is None:
         turn.refuse(texts.BUTTON_EXPIRED)
-        return False
-    if int(parts[0]) != turn.athlete_id:
-        turn.refuse(texts.BUTTON_NOT_YOURS)
-        return False
-    return True
-
-
-def day_from_token(token: str) -> date | None:
-    """'20261202' in callback data → a date; None when it isn't one."""
-    try:
-        return datetime.strptime(token, "%Y%m%d").date()
-    except ValueError:
         return None
+    if getattr(tap, "athlete_id", None) != turn.athlete_id:
+        turn.refuse(texts.BUTTON_NOT_YOURS)
+        return None
+    return tap

@@ -13,14 +13,14 @@ from typing import Any
 
 from telegram import Update
 
-from bot import calendar_file, coaching
+from bot import calendar_file
 from bot import export as files
-from bot.handlers.common import Turn, day_from_token, esc, takes_nothing
+from bot.handlers.common import Turn, takes_nothing
 from bot.store import repo
 from bot.texts import common
 from bot.texts import data as texts
-from coach.history import history_from_dict
-from coach.replay import plan
+from bot.views import DeleteTap, esc
+from coach.history import history_to_dict
 
 CALENDAR_DAYS = 28
 # Weeks after the current one the replay must build to cover CALENDAR_DAYS from any day.
@@ -34,11 +34,10 @@ DELETE_FLOW, DELETE_STEP = "delete", "confirm"
 def export(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "export"):
         return
-    raw = repo.history_for(turn.session, turn.athlete)
-    history = history_from_dict(raw)
+    history = turn.journal.history
+    raw = history_to_dict(history)
     today = turn.today
-    # Replayed as of today, so each past day shows the session as it stood.
-    replayed = plan(history, today, weeks_ahead=0)
+    replayed = turn.journal.plan()
     json_name = f"ramp-history-{today.isoformat()}.json"
     turn.say(
         texts.EXPORT_JSON_CAPTION.format(filename=json_name, today=today.isoformat()),
@@ -61,7 +60,7 @@ def calendar(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "calendar"):
         return
     today = turn.today
-    upcoming = coaching.plan_for(turn.session, turn.athlete, today, CALENDAR_WEEKS_AHEAD)
+    upcoming = turn.journal.plan(CALENDAR_WEEKS_AHEAD)
     sessions = calendar_file.upcoming_sessions(upcoming, today, CALENDAR_DAYS)
     if not sessions:
         turn.say(texts.CALENDAR_EMPTY)
@@ -96,11 +95,8 @@ def delete(turn: Turn, update: Update) -> None:
         DELETE_STEP,
         {"previous": _conversation_to_restore(turn)},
     )
-    token = f"del:{turn.athlete_id}:{turn.today:%Y%m%d}"
-    turn.say(
-        texts.DELETE_CONFIRM,
-        [[(texts.DELETE_YES, f"{token}:yes"), (texts.DELETE_NO, f"{token}:no")]],
-    )
+    yes, no = (DeleteTap(turn.athlete_id, turn.today, v).pack() for v in ("yes", "no"))
+    turn.say(texts.DELETE_CONFIRM, [[(texts.DELETE_YES, yes), (texts.DELETE_NO, no)]])
 
 
 def _conversation_to_restore(turn: Turn) -> dict[str, Any] | None:
@@ -148,10 +144,10 @@ def on_delete_callback(turn: Turn, parts: list[str], message_id: int) -> None:
 
 
 def _delete_request(parts: list[str]) -> tuple[int, date, str] | None:
-    if len(parts) != 3 or not parts[0].isdigit() or parts[2] not in ("yes", "no"):
+    tap = DeleteTap.unpack(":".join([DeleteTap.prefix, *parts]))
+    if tap is None or tap.value not in ("yes", "no"):
         return None
-    day = day_from_token(parts[1])
-    return None if day is None else (int(parts[0]), day, parts[2])
+    return tap.athlete_id, tap.day, tap.value
 
 
 def _pending_confirmation(turn: Turn) -> dict[str, Any] | None:

@@ -39,16 +39,19 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from bot import coaching
+from bot import coaching, views
 from bot.activity_files import Activity, ActivityFileError, check_document, read_activity
-from bot.handlers import checkin, freetext
-from bot.handlers.common import Turn, esc, handler
+from bot.handlers import checkin
+from bot.handlers.common import Turn, handler
+from bot.journal import merged_run, run_key
 from bot.parsing import RUN_PACE_RANGE, ParseError
+from bot.runtime import RampContext
 from bot.texts import checkin as checkin_texts
 from bot.texts import files as texts
+from bot.views import esc
 from coach.decision import day_label
+from coach.history import Cross
 from coach.paces import format_duration, format_pace
 
 log = logging.getLogger(__name__)
@@ -67,7 +70,7 @@ class Received:
 # --- step 1: outside the transaction ----------------------------------------------------
 
 
-async def receive_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def receive_document(update: Update, context: RampContext) -> None:
     """The PTB callback for documents: fetch and read the file, then log it."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or chat.type != "private" or message is None or message.document is None:
@@ -155,39 +158,30 @@ def _metres(activity: Activity) -> float | None:
 
 
 def _log_run(turn: Turn, activity: Activity, day: date) -> None:
-    facts = freetext.facts_on(turn.session, turn.athlete_id, day)
-    planned = freetext.planned_run(turn.session, turn.athlete, day)
-    answers = {"duration_min": _minutes(activity), "distance_m": _metres(activity)}
+    journal = turn.journal
+    facts = journal.day(day)
+    planned = journal.planned_run(day)
+    minutes, metres = _minutes(activity), _metres(activity)
     if facts.run is None and planned is None:
         # No check-in for this day: a run of its own, kept once per file.
-        run = freetext.merged_run(day, None, None, **answers)
-        stored = coaching.record(
-            turn.session, turn.athlete, run, today=turn.today, dedupe_key=file_key(activity)
-        )
+        run = merged_run(day, None, None, duration_min=minutes, distance_m=metres)
+        stored = journal.record(run, file_key(activity))
         _confirm(turn, activity, day, texts.LOGGED if stored else texts.ALREADY_LOGGED)
         return
-    run = freetext.merged_run(day, facts.run, planned, **answers)  # keeps RPE and quality
+    # The watch's record of the check-in's run: it keeps RPE and quality.
+    run = merged_run(day, facts.run, planned, duration_min=minutes, distance_m=metres)
     if run == facts.run:
         template = texts.ALREADY_LOGGED  # this very file, or the same numbers, came before
     else:
-        freetext.store(turn, [freetext.Pending(run, freetext.run_key(day))])
+        journal.record(run, run_key(day), replace_key=True)
         template = texts.LOGGED if facts.run is None else texts.UPDATED
     _confirm(turn, activity, day, template)
     _ask_what_the_file_cannot_know(turn, day)
 
 
 def _log_cross(turn: Turn, activity: Activity, day: date) -> None:
-    event = freetext.checked(
-        {
-            "type": "cross",
-            "date": day.isoformat(),
-            "sport": activity.sport,
-            "duration_min": _minutes(activity),
-        }
-    )
-    stored = coaching.record(
-        turn.session, turn.athlete, event, today=turn.today, dedupe_key=file_key(activity)
-    )
+    event = Cross(date=day, sport=activity.sport, duration_min=_minutes(activity))
+    stored = turn.journal.record(event, file_key(activity))
     _confirm(turn, activity, day, texts.LOGGED if stored else texts.ALREADY_LOGGED)
 
 
@@ -195,7 +189,7 @@ def _ask_what_the_file_cannot_know(turn: Turn, day: date) -> None:
     """The day's check-in, which now opens at "how hard did it feel?" (None once answered)."""
     if not timedelta(0) <= turn.today - day <= timedelta(days=checkin.MAX_AGE_DAYS):
         return  # its buttons would already have expired
-    message = checkin.checkin_message(turn.session, turn.athlete, day)
+    message = checkin.checkin_view(turn.journal, day)
     if message is not None:
         text, keyboard = message
         turn.say(text, keyboard)
@@ -217,7 +211,7 @@ def _confirm(turn: Turn, activity: Activity, day: date, template: str) -> None:
 def _details(activity: Activity, units: str) -> list[str]:
     parts = [format_duration(activity.duration_s)]
     if activity.distance_m:
-        parts.append(freetext.distance_text(activity.distance_m, units))
+        parts.append(views.distance_text(activity.distance_m, units))
     if activity.avg_pace_s_per_km is not None:
         parts.append(
             texts.PACE.format(pace=_pace_text(activity.avg_pace_s_per_km, units), unit=units)

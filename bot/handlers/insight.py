@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import charts, coaching
-from bot.handlers.common import Turn, esc, not_started, takes_nothing
+from bot import charts
+from bot.handlers.common import Turn, not_started, takes_nothing
 from bot.texts import insight as texts
+from bot.views import esc
 
 
 def stats(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "stats") or not_started(turn):
         return
-    history = coaching.history_of(turn.session, turn.athlete)
+    history = turn.journal.history
     data = charts.stats_data(history, turn.today)
     if data is None:
         turn.say(texts.STATS_TOO_EARLY)  # a friendly word beats an empty chart
@@ -24,7 +25,7 @@ def stats(turn: Turn, update: Update) -> None:
 def progress(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "progress") or not_started(turn):
         return
-    history = coaching.history_of(turn.session, turn.athlete)
+    history = turn.journal.history
     points = charts.fitness_points(history, turn.today)
     if not points:
         turn.say(texts.PROGRESS_NONE)

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot import coaching
-from bot.handlers.common import Keyboard, Turn, esc
+from bot.handlers.common import Turn
+from bot.journal import profile_effective
 from bot.parsing import (
     ParseError,
     clean_text,
@@ -38,10 +39,12 @@ from bot.store.models import ConversationState
 from bot.texts import common as common_texts
 from bot.texts import onboarding as texts
 from bot.texts import problems
+from bot.views import Keyboard, esc
 from coach.errors import CoachInputError
 from coach.history import (
     MAX_WEEKLY_MINUTES,
     MIN_WEEKLY_MINUTES,
+    ProfileChange,
     event_from_dict,
     profile_from_dict,
 )
@@ -627,18 +630,16 @@ def answer_confirm_button(turn: Turn, data: dict[str, Any], value: str, message_
 # --- saving -------------------------------------------------------------------------------------
 
 
+PROFILE_ANSWERS = ("run_days", "quality_day", "long_run_day", "weekly_minutes", "units")
+
+
 def new_profile(turn: Turn, data: dict[str, Any], today: date) -> dict[str, Any]:
     """The coach profile for this runner; an existing plan keeps its start, fitness and goal
     (new results and goals become dated events, so past weeks replay as they were)."""
-    answers = {
-        "run_days": data["run_days"],
-        "quality_day": data["quality_day"],
-        "long_run_day": data["long_run_day"],
-        "weekly_minutes": data["weekly_minutes"],
-        "units": data["units"],
-    }
+    answers = {key: data[key] for key in PROFILE_ANSWERS}
     if turn.athlete.profile is not None:
-        return {**turn.athlete.profile, **answers}
+        current = {k: v for k, v in turn.athlete.profile.items() if k != repo.AS_STARTED}
+        return {**current, **answers}
     race, goal = data["race"], data["goal"]
     return {
         "start_date": coaching.next_monday(today).isoformat(),
@@ -667,16 +668,38 @@ def new_events(turn: Turn, data: dict[str, Any], today: date) -> list[dict[str, 
     return events
 
 
+def profile_change(data: dict[str, Any], today: date) -> ProfileChange:
+    change = event_from_dict(
+        {
+            "type": "profile",
+            "date": today.isoformat(),
+            "effective": profile_effective(today).isoformat(),
+            "run_days": data["run_days"],
+            "quality_day": data["quality_day"],
+            "long_run_day": data["long_run_day"],
+            "weekly_minutes": data["weekly_minutes"],
+            "units": data["units"],
+        }
+    )
+    assert isinstance(change, ProfileChange)
+    return change
+
+
 def finish(turn: Turn, data: dict[str, Any], edit: int | None) -> None:
-    """Confirm: check everything with the coach first, then save it all in this transaction."""
+    """Confirm: check everything with the coach first, then save it all in this transaction.
+
+    A running plan keeps its past: new days and volume become a dated `profile` event,
+    so the weeks before it replay exactly as they were.
+    """
     editing = turn.onboarded
     today = today_for(turn, data)
+    started = editing and today >= plan_start(turn, data)
     profile = new_profile(turn, data, today)
     events = new_events(turn, data, today)
     try:
         profile_from_dict(profile)
-        for event in events:
-            event_from_dict(event)
+        typed = [event_from_dict(event) for event in events]
+        change = profile_change(data, today) if started else None
     except CoachInputError as error:
         begin(turn, texts.PROFILE_INVALID.format(problem=esc(error)))
         return
@@ -688,11 +711,25 @@ def finish(turn: Turn, data: dict[str, Any], edit: int | None) -> None:
         checkin_time=time.fromisoformat(data["checkin_time"]),
         units=data["units"],
     )
-    repo.save_profile(turn.session, turn.athlete, profile, turn.now)
-    for event in events:
-        coaching.record(turn.session, turn.athlete, event, today=today)
+    journal = turn.journal  # first read now, in the time zone just saved
+    if change is not None:
+        repo.change_profile(turn.session, turn.athlete, {k: data[k] for k in PROFILE_ANSWERS})
+        journal.change_profile(change)
+    else:
+        repo.save_profile(turn.session, turn.athlete, profile, turn.now)
+    for event in typed:
+        journal.record(event)
     repo.clear_conversation(turn.session, turn.athlete_id)
-    turn.say(welcome(turn, data, profile, today, editing), edit=edit)
+    text = welcome(turn, data, profile, today, editing)
+    if change is not None:
+        day = long_date(change.effective)
+        note = (
+            texts.CHANGE_FROM_TOMORROW
+            if change.effective == today + timedelta(days=1)
+            else (texts.CHANGE_FROM_MONDAY)
+        )
+        text += "\n\n" + note.format(day=day)
+    turn.say(text, edit=edit)
 
 
 def welcome(

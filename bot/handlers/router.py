@@ -21,11 +21,13 @@ CALLBACKS = {
     "pz": commands.on_pause_callback,
     "rhr": commands.on_rhr_callback,
     "del": data.on_delete_callback,
+    "fr": freetext.on_callback,
 }
 TEXT_FLOWS = {
     "onboarding": onboarding.on_text,
     "checkin": checkin.on_text,
     "trial": commands.on_trial_text,
+    "second_run": freetext.on_text_while_asked,
 }
 
 

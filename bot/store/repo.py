@@ -272,9 +272,40 @@ def history_for(session: Session, athlete: Athlete) -> dict[str, Any]:
     The profile's units always reflect the current units setting.
     """
     assert athlete.id is not None
-    profile = None if athlete.profile is None else {**athlete.profile, "units": athlete.units}
     events = [dict(event.payload) for event in events_for(session, athlete.id)]
-    return {"profile": profile, "events": events}
+    return {"profile": plan_profile(athlete), "events": events}
+
+
+# The profile as the plan started, kept inside the athlete's profile once it has changed:
+# the athlete's own fields are the current ones (the schedule reads them), the history
+# starts from these, and every change is a dated `profile` event.
+AS_STARTED = "as_started"
+_WEEK_SHAPE = ("run_days", "quality_day", "long_run_day", "weekly_minutes")
+
+
+def plan_profile(athlete: Athlete) -> dict[str, Any] | None:
+    """The profile the runner's history starts from, in the coach's JSON form."""
+    if athlete.profile is None:
+        return None
+    current = {k: v for k, v in athlete.profile.items() if k != AS_STARTED}
+    started = athlete.profile.get(AS_STARTED)
+    if isinstance(started, dict):
+        current.update(started)
+    return {**current, "units": athlete.units}  # how to write paces: always the current
+
+
+def change_profile(session: Session, athlete: Athlete, answers: dict[str, Any]) -> Athlete:
+    """The runner's current days and volume, keeping the profile the plan started with."""
+    assert athlete.profile is not None
+    started = athlete.profile.get(AS_STARTED)
+    if not isinstance(started, dict):
+        started = {key: athlete.profile.get(key) for key in _WEEK_SHAPE}
+    profile = {**athlete.profile, **answers, AS_STARTED: started}
+    check_profile(profile)
+    athlete.profile = profile
+    if "units" in answers:
+        athlete.units = answers["units"]
+    return _touch(session, athlete)
 
 
 # --- inbound idempotency ----------------------------------------------------------------

@@ -35,6 +35,19 @@ ASK_WELLNESS = (
     "Like <i>slept 7h, soreness 2, stress 3</i>, or tap Skip."
 )
 ASK_REASON = "No problem, it happens. What got in the way?"
+ASK_INSTEAD = "What did you run instead?"
+INSTEAD = {
+    "quality": "The planned session, my way",
+    "easy": "An easy run",
+    "long": "A long run",
+    "other": "Something else",
+}
+INSTEAD_SHORT = {
+    "quality": "the planned session, your way",
+    "easy": "an easy run instead",
+    "long": "a long run instead",
+    "other": "something else instead",
+}
 
 BUTTON_DONE = "✅ Done"
 BUTTON_CHANGED = "🔁 Changed"
@@ -85,7 +98,12 @@ CANT_USE = (
 
 # --- the free-text log ------------------------------------------------------------------
 
-LOGGED = "Logged:\n{lines}"
+LOGGED = "Logged for <b>{day}</b>:\n{lines}"
+SECOND_OR_FIX = (
+    "<b>{day}</b> already has a run: {first}.\nWas this a second run, or a correction of that one?"
+)
+BUTTON_SECOND_RUN = "➕ A second run"
+BUTTON_CORRECTION = "✏️ A correction"
 LOGGED_LINE = "• {item}"
 LOG_RUN = "Run: {details}"
 LOG_CROSS = "{sport}: {details}"

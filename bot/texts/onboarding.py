@@ -141,6 +141,13 @@ ALL_SET = "<b>You're all set, {name}!</b>"
 PROFILE_UPDATED = "<b>Profile updated, {name}.</b> Your history is kept, runs and all."
 PLAN_STARTS_TODAY = "Your plan starts today."
 PLAN_RUNNING = "Your plan carries on from the week it started, {day}."
+CHANGE_FROM_TOMORROW = (
+    "Your new days count from tomorrow, <b>{day}</b>; the weeks behind you stay as they were."
+)
+CHANGE_FROM_MONDAY = (
+    "This week is more than half done, so your new days start on <b>{day}</b>. "
+    "The weeks behind you stay as they were."
+)
 PACES = "Your training paces, from your {race}:\n{paces}"
 FIRST_SESSION_TRIAL = (
     "Your first quality session is a <b>5K time trial</b>: its result sets all your paces."

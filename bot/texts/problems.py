@@ -108,3 +108,14 @@ FREE_TEXT_HINT = (
     "• <i>legs sore</i>, <i>stressed</i> or <i>mood 2</i>\n"
     "• <i>cycled 40 min rpe 3</i>"
 )
+
+# --- dates and signs in a log ---
+
+DATE_IN_FUTURE = (
+    "{day} hasn't happened yet, so I can't log it. Send it on the day, "
+    "or with a date that has passed, like <i>ran 8k in 42 min on 2026-11-04</i>."
+)
+DATE_NOT_REAL = (
+    "{text} isn't a date I know. Write it like <b>2026-11-04</b>, or say <b>yesterday</b>."
+)
+NO_NEGATIVE = "A time or distance can't be negative. Send it without the minus, like <b>5 km</b>."

@@ -183,13 +183,16 @@ async def test_skipped_with_a_reason(tmp_path: Path) -> None:
         assert of_type(h, ANA, "wellness") == []
 
 
-async def test_changed_is_logged_like_done(tmp_path: Path) -> None:
+async def test_changed_asks_what_was_run_instead(tmp_path: Path) -> None:
     async with BotHarness.started(tmp_path) as h:
         today = await move_to_next(h, WEDNESDAY)
         runner(h, ANA, today)
         await h.say(ANA, "/checkin")
         query = await h.tap(ANA, "Changed")
         assert h.emulator.callback_queries[query].answer_text == texts.CHANGED_NOTICE
+        assert texts.ASK_INSTEAD in h.last(ANA).plain_text
+        await h.tap(ANA, "An easy run")
+        assert "an easy run instead" in h.last(ANA).plain_text
         await h.tap(ANA, "4")
         await h.tap(ANA, "9")
         await h.say(ANA, "1:05:00 12 km")
@@ -203,6 +206,7 @@ async def test_changed_is_logged_like_done(tmp_path: Path) -> None:
                 "rpe": 4,
                 "quality": 9,
                 "changed": True,
+                "instead": "easy",
             }
         ]
 
@@ -363,7 +367,7 @@ async def test_a_whole_sentence_during_the_checkin_is_logged_for_it(tmp_path: Pa
         await h.tap(ANA, "Done")
         checkin = h.latest_with_buttons(ANA)
         await h.say(ANA, "ran 8k in 42 min rpe 6")  # while effort is asked
-        assert "Logged:" in h.last(ANA).plain_text  # the sentence gets its own reply
+        assert "Logged for" in h.last(ANA).plain_text  # the sentence gets its own reply
         assert "And how good was it overall" in checkin.plain_text  # the check-in moved on
         await h.tap(ANA, "9", checkin)
         await h.say(ANA, "rhr 49")  # time and distance came with the sentence

@@ -36,7 +36,7 @@ from bot.texts import common
 from bot.texts import data as texts
 from coach.cli import main as coach_main
 from coach.describe import plan_to_dict
-from coach.history import Cross, Run, Skipped, Wellness, history_from_dict
+from coach.history import FORMAT_VERSION, Cross, Run, Skipped, Wellness, history_from_dict
 from coach.replay import plan
 from emulator.models import MessageRecord
 from tests.bot.harness import ANA, BEN, BotHarness
@@ -129,7 +129,8 @@ async def test_export_replays_to_the_same_plan_and_logs_every_day(
         assert "python -m coach plan ramp-history-2026-12-02.json" in json_doc.plain_text
 
         stored = stored_history(h)
-        assert json.loads(content(json_doc)) == stored  # exactly repo.history_for
+        # Exactly what is stored, in the current format version.
+        assert json.loads(content(json_doc)) == {"format": FORMAT_VERSION, **stored}
 
         # The coach's command line on the exported file gives the plan the bot uses.
         path = tmp_path / "export.json"

@@ -10,6 +10,7 @@ import pytest
 
 from bot.store import repo
 from bot.texts import problems
+from coach.decision import day_label
 from tests.bot.factories import onboard
 from tests.bot.harness import ANA, BotHarness
 
@@ -69,14 +70,18 @@ async def test_each_kind_of_fact(
         day = today.isoformat()
         expected_key = None if key is None else key.format(day=day)
         assert stored(h) == [(expected_key, {**event, "date": day})]
-        assert reply.startswith("Logged:") and confirmation in reply
+        assert reply.startswith(f"Logged for {day_label(today)}:") and confirmation in reply
 
 
 async def test_a_run_on_a_planned_day_is_compared_with_its_target(tmp_path: Path) -> None:
     async with BotHarness.started(tmp_path) as h:
         await move_to_next(h, WEDNESDAY)
         assert "target RPE of 6" in await say(h, "ran 8k in 40 min")
-        reply = await say(h, "ran 8k in 42 min rpe 6")  # the same run, corrected
+        asked = await say(h, "ran 8k in 42 min rpe 6")
+        assert "already has a run: Run: 40 min · 8 km" in asked
+        assert "rpe" not in stored(h)[0][1]  # nothing changes until the runner answers
+        await h.tap(ANA, "A correction")  # the same run, corrected
+        reply = h.last(ANA).plain_text
         assert "6 against a target of 6: right where we want it" in reply
         assert len(stored(h)) == 1
 
@@ -115,6 +120,7 @@ async def test_later_messages_update_the_days_facts_rather_than_double_them(
         await h.say(ANA, "/cancel")
 
         await say(h, "ran 8k in 42 min")
+        await h.tap(ANA, "A correction")
         await say(h, "slept 6h")
         await say(h, "legs sore")
         await say(h, "rhr 52")
@@ -145,7 +151,10 @@ async def test_a_run_on_a_rest_day_is_its_own_fact(tmp_path: Path) -> None:
         reply = await say(h, "ran 3k")
         assert reply.startswith("How long was that run?")
         assert stored(h) == [
-            (None, {"type": "run", "date": day, "duration_min": 30, "distance_m": 5000})
+            (
+                f"checkin:{day}:run",
+                {"type": "run", "date": day, "duration_min": 30, "distance_m": 5000},
+            )
         ]
 
 

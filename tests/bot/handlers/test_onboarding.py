@@ -276,7 +276,21 @@ async def test_onboarding_again_edits_the_profile_and_keeps_the_history(tmp_path
             "distance_m": 21097.5,
             "date_of_race": goal_day.isoformat(),
         }
-        assert events[1:] == [trial, goal]
+        # The new days are a dated change: the weeks before it keep the days they had.
+        day = today(h)
+        effective = day + timedelta(days=1 if day.weekday() <= 2 else 7 - day.weekday())
+        change = {
+            "type": "profile",
+            "date": day.isoformat(),
+            "effective": effective.isoformat(),
+            "run_days": ["mon", "wed", "fri", "sun"],
+            "quality_day": "wed",
+            "long_run_day": "sun",
+            "weekly_minutes": 240,
+            "units": "km",
+        }
+        assert events[1:] == [change, trial, goal]
+        assert f"{effective:%A} {effective.day} {effective:%B}" in welcome
 
 
 async def test_stale_and_forged_buttons_are_refused(tmp_path: Path) -> None:
