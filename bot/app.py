@@ -10,6 +10,7 @@ import logging
 import uuid
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from telegram import BotCommand
 from telegram.ext import (
@@ -111,7 +112,7 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
         runtime.clock.now,
         worker,
         DrainOptions.for_rate(settings.send_rate, paid_broadcast=settings.paid_broadcast),
-        lock_for(runtime.sessions.kw["bind"]),
+        lock_for(database_engine(runtime)),
     )
     job_queue = application.job_queue
     if job_queue is None:
@@ -119,6 +120,12 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     # The job only starts a drain (which may run for minutes), so it never overlaps itself.
     job_queue.run_repeating(_tick, interval=settings.tick_seconds, first=1.0, name="outbox")
     return application
+
+
+def database_engine(runtime: Runtime) -> Engine:
+    engine = runtime.sessions.kw["bind"]
+    assert isinstance(engine, Engine)
+    return engine
 
 
 class TimedApplication(Application[Any, Any, Any, Any, Any, Any]):

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, update
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
@@ -255,67 +255,34 @@ def claim_batch(
 ) -> list[Delivery]:
     """Claim up to `limit` rows for `worker_id` (status "sending"); commits.
 
-    Two workers never claim the same row: PostgreSQL locks the rows it picks and skips
-    rows another transaction holds (FOR UPDATE SKIP LOCKED); SQLite, which serialises
-    writers, re-checks the condition in a per-row UPDATE and keeps only the rows it won.
+    One UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING id. Two workers never
+    claim the same row: PostgreSQL locks the rows the subquery picks and skips rows
+    another transaction holds (FOR UPDATE SKIP LOCKED); SQLite runs one writer at a
+    time, so the statement sees every earlier claim.
     """
     _require_aware(now_utc)
+    candidates = (
+        select(Delivery.id).where(_claimable(now_utc, lease)).order_by(*_claim_order()).limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
-        claimed_ids = _claim_with_skip_locked(session, now_utc, worker_id, limit, lease)
-    else:
-        claimed_ids = _claim_with_conditional_updates(session, now_utc, worker_id, limit, lease)
+        candidates = candidates.with_for_update(skip_locked=True)
+    statement = (
+        update(Delivery)
+        .where(col(Delivery.id).in_(candidates.scalar_subquery()))
+        .values(status="sending", claimed_by=worker_id, claimed_at=now_utc)
+        .returning(col(Delivery.id))
+        .execution_options(synchronize_session=False)
+    )
+    claimed_ids = list(session.execute(statement).scalars().all())
     session.commit()
     if not claimed_ids:
         return []
-    statement = (
-        select(Delivery)
-        .where(col(Delivery.id).in_(claimed_ids))
-        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
-        .execution_options(populate_existing=True)
-    )
-    return list(session.exec(statement).all())
+    rows = select(Delivery).where(col(Delivery.id).in_(claimed_ids)).order_by(*_claim_order())
+    return list(session.exec(rows.execution_options(populate_existing=True)).all())
 
 
 def _claim_order() -> tuple[Any, ...]:
     return (col(Delivery.next_attempt_at), col(Delivery.id))
-
-
-def _claim_with_skip_locked(
-    session: Session, now_utc: datetime, worker_id: str, limit: int, lease: timedelta
-) -> list[int]:
-    statement = (
-        select(Delivery)
-        .where(_claimable(now_utc, lease))
-        .order_by(*_claim_order())
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    rows = session.exec(statement).all()
-    for row in rows:
-        row.status = "sending"
-        row.claimed_by = worker_id
-        row.claimed_at = now_utc
-        session.add(row)
-    session.flush()
-    return [row.id for row in rows if row.id is not None]
-
-
-def _claim_with_conditional_updates(
-    session: Session, now_utc: datetime, worker_id: str, limit: int, lease: timedelta
-) -> list[int]:
-    candidates = select(Delivery.id).where(_claimable(now_utc, lease)).order_by(*_claim_order())
-    claimed: list[int] = []
-    for delivery_id in session.exec(candidates.limit(limit)).all():
-        assert delivery_id is not None
-        statement = (
-            update(Delivery)
-            .where(col(Delivery.id) == delivery_id, _claimable(now_utc, lease))
-            .values(status="sending", claimed_by=worker_id, claimed_at=now_utc)
-            .execution_options(synchronize_session=False)
-        )
-        if session.exec(statement).rowcount == 1:
-            claimed.append(delivery_id)
-    return claimed
 
 
 # --- render ahead -----------------------------------------------------------------------
@@ -409,8 +376,23 @@ def _stored_outgoing(row: Delivery) -> Outgoing | None:
     if row.rendered_text == "":
         return None
     markup = row.rendered_markup
-    keyboard = None if markup is None else InlineKeyboardMarkup.de_json(markup, None)
-    return Outgoing(row.rendered_text, keyboard)
+    return Outgoing(row.rendered_text, None if markup is None else _keyboard(markup))
+
+
+def _keyboard(markup: dict[str, Any]) -> InlineKeyboardMarkup:
+    rows = markup.get("inline_keyboard") or []
+    plain = all(set(button) <= {"text", "callback_data"} for row in rows for button in row)
+    if not plain:
+        keyboard = InlineKeyboardMarkup.de_json(markup, None)
+        assert keyboard is not None
+        return keyboard
+    # The buttons the bot sends; built directly, as de_json costs ~1 ms a message.
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row]
+            for row in rows
+        ]
+    )
 
 
 # --- prepare and record -----------------------------------------------------------------
@@ -439,9 +421,16 @@ def prepare(
     _require_aware(now_utc)
     ready: list[Ready] = []
     with session_factory() as session, session.begin():
-        stamps = history_stamps(session, [d.athlete_id for d in deliveries])
+        athlete_ids = [d.athlete_id for d in deliveries]
+        stamps = history_stamps(session, athlete_ids)
+        # Into the session's identity map at once, so the loop below reads no rows (the
+        # map holds weak references: these lists keep the objects alive meanwhile).
+        athletes = session.exec(select(Athlete).where(col(Athlete.id).in_(athlete_ids))).all()
+        ids = [d.id for d in deliveries]
+        reload = select(Delivery).where(col(Delivery.id).in_(ids))
+        rows = session.exec(reload.execution_options(populate_existing=True)).all()
         for delivery in deliveries:
-            row = _load_if_still_claimed(session, delivery)
+            row = _load_if_still_claimed(session, delivery, reload=False)
             if row is None:
                 continue
             athlete = session.get(Athlete, row.athlete_id)
@@ -466,11 +455,14 @@ def prepare(
                 _mark_sent(row, None, now_utc)
                 continue
             ready.append(Ready(delivery, athlete.chat_id, outgoing))
+        del athletes, rows
     return ready
 
 
-def _load_if_still_claimed(session: Session, delivery: Delivery) -> Delivery | None:
-    row = session.get(Delivery, delivery.id, populate_existing=True)
+def _load_if_still_claimed(
+    session: Session, delivery: Delivery, *, reload: bool = True
+) -> Delivery | None:
+    row = session.get(Delivery, delivery.id, populate_existing=reload)
     still_ours = (
         row is not None
         and row.status == "sending"

@@ -69,9 +69,6 @@ EDIT_METHODS = frozenset(
 )
 SAFETY_MARGIN = 0.02  # 30 sends per 1.02 s: a little under Telegram's ceiling
 REPLY_RETRIES = 3
-# Lateness of the pacer's own wake-up that is caught up rather than lost; small, so that
-# catching up never bunches sends into a burst.
-_CATCH_UP_S = 0.005
 
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
@@ -246,9 +243,10 @@ class Pacer(BaseRateLimiter[Priority]):
 
     def _grant(self, waiter: _Waiter, now: float) -> None:
         budget = self._budget
-        # Evenly spaced slots; a wake-up a little late keeps the schedule instead of
-        # pushing every later slot back (which would lose rate), a long one starts afresh.
-        start = budget.next_slot if now - budget.next_slot < _CATCH_UP_S else now
+        # Evenly spaced slots. A wake-up up to one slot late (the event loop was busy)
+        # keeps the schedule instead of pushing every later slot back, which would lose
+        # rate; the sliding window above still caps any second at `capacity`.
+        start = budget.next_slot if now - budget.next_slot < self.interval / 4 else now
         budget.next_slot = start + self.interval
         budget.recent.append(now)
         if waiter.chat is not None:

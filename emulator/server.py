@@ -220,6 +220,9 @@ class BotApiEmulator:
         self._limits: _LimitState | None = None
         # (monotonic time, chat id) of every message the bot sent, for benchmarks.
         self.sent_log: list[tuple[float, int]] = []
+        # Called the moment a bot message is accepted, before the bot gets the answer
+        # (a crash test kills the bot right there).
+        self.on_bot_message: Callable[[MessageRecord], None] | None = None
         self._poll = _PollState()
         self._updates_changed = asyncio.Event()
         self._transcript_changed = asyncio.Event()
@@ -760,6 +763,8 @@ class BotApiEmulator:
         self._chats[chat_id].append(record)
         if from_bot:
             self.sent_log.append((time.monotonic(), chat_id))
+            if self.on_bot_message is not None:
+                self.on_bot_message(record)
         self._notify_transcript()
         return record
 

@@ -621,13 +621,12 @@ def test_enqueue_looks_only_at_runners_whose_next_due_instant_has_come(
     assert enqueue(sessions, WEDNESDAY_MORNING.replace(hour=18)) == 1
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # reads SQLite's query plan
 def test_the_due_query_uses_the_next_due_index(
     sessions: Sessions, make_athlete: MakeAthlete
 ) -> None:
     make_athlete()
     with sessions() as session:
-        if session.get_bind().dialect.name != "sqlite":
-            pytest.skip("SQLite's EXPLAIN QUERY PLAN is what this reads")
         plan = session.connection().exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT id FROM athletes WHERE active = 1 "
             "AND (next_due_at IS NULL OR next_due_at <= '2026-11-04 06:10:00')"
