@@ -38,6 +38,7 @@ from bot.texts.common import COMMANDS
 log = logging.getLogger(__name__)
 
 SENDER_KEY = "ramp.sender"
+FREE_RATE = 30  # messages/s Telegram allows without paid broadcast
 
 # (command, function, needs a finished profile)
 COMMAND_HANDLERS: tuple[tuple[str, Any, bool], ...] = (
@@ -76,6 +77,13 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     if token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     base = settings.telegram_api_base_url.rstrip("/")
+    if settings.send_rate > FREE_RATE and not settings.paid_broadcast:
+        log.warning(
+            "RAMP_SEND_RATE is %g/s without RAMP_PAID_BROADCAST: Telegram will answer with "
+            "flood control beyond about %d/s",
+            settings.send_rate,
+            FREE_RATE,
+        )
     # One pacer for every call that sends something (`bot.pacer`).
     pacer = Pacer(settings.send_rate)
     metrics.track_send_rate(pacer.recent_rate)

@@ -9,7 +9,10 @@ DEFAULT_DATABASE_URL = "sqlite:///data/ramp.db"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # Empty values (as in a copied .env.example) count as unset.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     # SecretStr keeps the token out of reprs, logs and tracebacks.
     telegram_bot_token: SecretStr | None = Field(

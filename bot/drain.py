@@ -68,6 +68,7 @@ class MessageSender(Protocol):
         reply_markup: InlineKeyboardMarkup | None,
         allow_paid_broadcast: bool | None,
         rate_limit_args: Any,
+        api_kwargs: dict[str, Any] | None,
     ) -> SentMessage: ...
 
 
@@ -253,13 +254,16 @@ class _Sending:
             log.warning("delivery %s: claim too old to send; left for later", delivery.id)
             return
         try:
+            markup = ready.markup_json
             message = await self.bot.send_message(
                 chat_id=ready.chat_id,
-                text=ready.outgoing.text,
+                text=ready.text,
                 parse_mode=ParseMode.HTML,
-                reply_markup=ready.outgoing.reply_markup,
+                reply_markup=None,
                 allow_paid_broadcast=True if self.options.paid_broadcast else None,
                 rate_limit_args=Priority.BROADCAST if self.options.paced else None,
+                # The keyboard as JSON, sent as it is (see `Ready`).
+                api_kwargs=None if markup is None else {"reply_markup": markup},
             )
         except Exception as error:
             if isinstance(error, Forbidden):

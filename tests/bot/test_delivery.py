@@ -388,6 +388,7 @@ async def test_tick_sends_the_morning_message_once(
             "reply_markup": None,
             "allow_paid_broadcast": None,
             "rate_limit_args": None,
+            "api_kwargs": None,
         }
     ]
     row = only_row(sessions)
