@@ -10,6 +10,7 @@ import logging
 import uuid
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from telegram import BotCommand
 from telegram.constants import ParseMode
@@ -23,16 +24,22 @@ from telegram.ext import (
     filters,
 )
 
-from bot import delivery, outbox
+from bot import metrics, outbox
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.drain import DrainOptions
 from bot.handlers import checkin, commands, data, files, insight, onboarding, router
 from bot.handlers.common import handler
+from bot.pacer import Pacer
 from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, RampContext, Runtime
+from bot.sender import Sender, lock_for
 from bot.store.db import make_engine, migrate, session_factory
 from bot.texts.common import COMMANDS
 
 log = logging.getLogger(__name__)
+
+SENDER_KEY = "ramp.sender"
+FREE_RATE = 30  # messages/s Telegram allows without paid broadcast
 
 # (command, function, needs a finished profile)
 COMMAND_HANDLERS: tuple[tuple[str, Any, bool], ...] = (
@@ -71,12 +78,25 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     if token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     base = settings.telegram_api_base_url.rstrip("/")
+    if settings.send_rate > FREE_RATE and not settings.paid_broadcast:
+        log.warning(
+            "RAMP_SEND_RATE is %g/s without RAMP_PAID_BROADCAST: Telegram will answer with "
+            "flood control beyond about %d/s",
+            settings.send_rate,
+            FREE_RATE,
+        )
+    # One pacer for every call that sends something (`bot.pacer`).
+    pacer = Pacer(settings.send_rate)
+    metrics.track_send_rate(pacer.recent_rate)
     application = (
         ApplicationBuilder()
+        .application_class(TimedApplication)
         .token(token.get_secret_value())
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
+        .rate_limiter(pacer)
         .post_init(_publish_commands)
+        .post_stop(stop_sender)
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .build()
@@ -99,33 +119,54 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     application.add_handler(MessageHandler(new, handler(router.on_other_message)))
     application.add_error_handler(_log_error)
 
+    worker = f"worker-{uuid.uuid4().hex[:8]}"
+    application.bot_data[SENDER_KEY] = Sender(
+        application.bot,
+        runtime.sessions,
+        outbox.message_for,
+        runtime.clock.now,
+        worker,
+        DrainOptions.for_rate(settings.send_rate, paid_broadcast=settings.paid_broadcast),
+        lock_for(database_engine(runtime)),
+    )
     job_queue = application.job_queue
     if job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
-    job_queue.run_repeating(
-        _tick,
-        interval=settings.tick_seconds,
-        first=1.0,
-        name="outbox",
-        data=f"worker-{uuid.uuid4().hex[:8]}",
-    )
+    # The job only starts a drain (which may run for minutes), so it never overlaps itself.
+    job_queue.run_repeating(_tick, interval=settings.tick_seconds, first=1.0, name="outbox")
     return application
+
+
+def database_engine(runtime: Runtime) -> Engine:
+    engine = runtime.sessions.kw["bind"]
+    assert isinstance(engine, Engine)
+    return engine
+
+
+class TimedApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """The application, timing each update it handles (`ramp_update_handling_seconds`)."""
+
+    async def process_update(self, update: object) -> None:
+        with metrics.UPDATE_SECONDS.time():
+            await super().process_update(update)
+
+
+def sender_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Sender:
+    sender: Sender = application.bot_data[SENDER_KEY]
+    return sender
 
 
 async def run_tick_now(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """One scheduler pass, outside the JobQueue: `make play` calls it after moving time."""
-    runtime: Runtime = application.bot_data[RUNTIME_KEY]
-    await delivery.run_tick(
-        application.bot, runtime.sessions, outbox.message_for, runtime.clock.now(), "play"
-    )
+    await sender_of(application).tick_now()
 
 
 async def _tick(context: RampContext) -> None:
-    runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
-    worker = str(context.job.data) if context.job is not None else "worker"
-    await delivery.run_tick(
-        context.bot, runtime.sessions, outbox.message_for, runtime.clock.now(), worker
-    )
+    sender_of(context.application).start_tick()
+
+
+async def stop_sender(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await sender_of(application).stop()
 
 
 async def _publish_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -163,7 +204,15 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     token = settings.telegram_bot_token
     password = make_url_password(settings.database_url.get_secret_value())
-    redact = RedactSecrets([token.get_secret_value() if token else "", password])
+    # PTB logs setWebhook's parameters, secret token included, at DEBUG.
+    secret = settings.webhook_secret
+    redact = RedactSecrets(
+        [
+            token.get_secret_value() if token else "",
+            password,
+            secret.get_secret_value() if secret else "",
+        ]
+    )
     for log_handler in logging.getLogger().handlers:
         log_handler.addFilter(redact)
 
@@ -191,6 +240,7 @@ async def start_in_background(application: Application[Any, Any, Any, Any, Any, 
 async def stop_in_background(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
+    await stop_sender(application)
     if application.running:
         await application.stop()
     await application.shutdown()

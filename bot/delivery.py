@@ -1,33 +1,40 @@
-"""The delivery outbox: what is due, enqueueing it once, claiming it, sending it.
+"""The delivery outbox, the database side: what is due, enqueueing it once, claiming it,
+rendering it ahead, recording the outcome.
 
-A scheduler tick calls `run_tick`: rows are inserted under UNIQUE(athlete, local date,
-kind), claimed with a lease (a crashed worker's rows are picked up again once the lease
-runs out) and sent. Time is always passed in as an aware UTC `now`; nothing here reads
-the clock. Delivery is at-least-once: a crash after Telegram accepted a message but
-before the row was marked sent re-sends it when the lease expires.
+`bot.drain` runs these from the scheduler tick and does the sending. Rows are inserted
+under UNIQUE(athlete, local date, kind) a few minutes before they are due (so morning
+messages can be rendered ahead), claimed with a lease, and their outcome recorded. Time is
+always passed in as an aware UTC `now`; nothing here reads the clock.
+
+Delivery is at-least-once. A message Telegram accepted is recorded as sent right after
+(in a short batch); if the process dies in between, that message is sent again once the
+row is taken over: when a standby acquires the sender lock (`bot.sender`), or when the
+lease runs out. So a kill sends again at most the messages in flight at that instant
+(`DrainOptions.in_flight`), and loses none.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, update
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, col, select
 from telegram import InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
+from bot import metrics
 from bot.store.db import insert_ignoring_conflicts, table_of
-from bot.store.models import Athlete, Delivery
+from bot.store.models import Athlete, Delivery, Event
 from bot.store.repo import WEEKDAYS
 
 log = logging.getLogger(__name__)
@@ -36,10 +43,20 @@ MAX_LATENESS = timedelta(hours=12)
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(hours=1)
-DEFAULT_LEASE = timedelta(minutes=2)
+# Long enough for a claimed batch to wait its turn in the pacer (a few seconds) and
+# short enough that a crashed sender's rows go out soon.
+DEFAULT_LEASE = timedelta(seconds=30)
+# How far ahead rows are inserted and morning messages rendered.
+DEFAULT_AHEAD = timedelta(minutes=10)
+# A runner whose schedule cannot be computed is looked at again after this.
+RETRY_BROKEN_SCHEDULE = timedelta(hours=1)
 WEEKLY_REVIEW_AFTER_CHECKIN = timedelta(hours=2)
 LATEST_WEEKLY_REVIEW = time(23, 30)
 SUNDAY = 6  # the last day of the runner's week
+# Kinds rendered ahead. A check-in depends on the conversation of the moment, and a
+# weekly review is rare: both are rendered when sent.
+RENDERED_AHEAD = ("morning",)
+_STAMP_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -55,29 +72,13 @@ SessionFactory = sessionmaker[Session]
 DueDelivery = tuple[str, date, datetime]
 
 
-class SentMessage(Protocol):
-    @property
-    def message_id(self) -> int: ...
-
-
-class MessageSender(Protocol):
-    """The part of `telegram.Bot` the outbox uses (tests pass a fake)."""
-
-    async def send_message(
-        self,
-        *,
-        chat_id: int,
-        text: str,
-        parse_mode: str,
-        reply_markup: InlineKeyboardMarkup | None,
-    ) -> SentMessage: ...
-
-
 # --- what is due ------------------------------------------------------------------------
 
 
-def due_deliveries(athlete: Athlete, now_utc: datetime) -> list[DueDelivery]:
-    """(kind, local date, due instant in UTC) of every delivery due by `now_utc`.
+def due_deliveries(
+    athlete: Athlete, now_utc: datetime, ahead: timedelta = timedelta(0)
+) -> list[DueDelivery]:
+    """(kind, local date, due instant in UTC) of every delivery due by `now_utc + ahead`.
 
     Pure. Looks at the runner's local yesterday and today:
     - "morning" every day at `morning_time`;
@@ -96,14 +97,33 @@ def due_deliveries(athlete: Athlete, now_utc: datetime) -> list[DueDelivery]:
     if onboarded_at is None or athlete.profile is None:
         return []
     zone = ZoneInfo(athlete.time_zone)
+    until = now_utc + ahead
     today = now_utc.astimezone(zone).date()
+    dates = sorted({today - timedelta(days=1), today, until.astimezone(zone).date()})
     due: list[DueDelivery] = []
-    for local_date in (today - timedelta(days=1), today):
+    for local_date in dates:
         for kind, wall_time in scheduled_times(athlete, local_date):
             due_at = local_instant(local_date, wall_time, zone)
-            if onboarded_at <= due_at <= now_utc and now_utc - due_at <= MAX_LATENESS:
+            if onboarded_at <= due_at <= until and now_utc - due_at <= MAX_LATENESS:
                 due.append((kind, local_date, due_at))
     return due
+
+
+def next_due_after(athlete: Athlete, instant: datetime) -> datetime:
+    """The first scheduled instant strictly after `instant` (the runner's `next_due_at`)."""
+    _require_aware(instant)
+    zone = ZoneInfo(athlete.time_zone)
+    first_day = instant.astimezone(zone).date() - timedelta(days=1)
+    for offset in range(9):  # every runner has a morning message each day
+        local_date = first_day + timedelta(days=offset)
+        later = [
+            due_at
+            for _, wall_time in scheduled_times(athlete, local_date)
+            if (due_at := local_instant(local_date, wall_time, zone)) > instant
+        ]
+        if later:
+            return min(later)
+    raise AssertionError("a morning message is scheduled every day")
 
 
 def scheduled_times(athlete: Athlete, local_date: date) -> list[tuple[str, time]]:
@@ -155,37 +175,56 @@ def _end_of_gap(naive: datetime, zone: tzinfo) -> datetime:
 # --- enqueue and claim ------------------------------------------------------------------
 
 
-def enqueue_due(session: Session, now_utc: datetime) -> int:
-    """Insert the missing outbox rows for active, onboarded runners; returns rows added.
+def enqueue_due(session: Session, now_utc: datetime, ahead: timedelta = timedelta(0)) -> int:
+    """Insert the missing outbox rows due by `now_utc + ahead`; returns rows added.
 
-    Idempotent (INSERT ... ON CONFLICT DO NOTHING on the unique key), so every tick,
-    and every replica, may call it. Commits.
+    Only runners whose `next_due_at` has come (or is unknown) are loaded, through its
+    index, so a tick with nothing due reads almost nothing. Idempotent (INSERT ... ON
+    CONFLICT DO NOTHING on the unique key), so every tick, and every replica, may call
+    it. Commits.
     """
     _require_aware(now_utc)
+    until = now_utc + ahead
     statement = select(Athlete).where(
         col(Athlete.active).is_(True),
         col(Athlete.onboarded_at).is_not(None),
         col(Athlete.profile).is_not(None),
+        or_(col(Athlete.next_due_at).is_(None), col(Athlete.next_due_at) <= until),
     )
-    rows = _due_rows(session.exec(statement).all(), now_utc)
+    athletes = session.exec(statement).all()
+    rows, next_due = _due_rows(athletes, now_utc, ahead)
     unique_key = ["athlete_id", "local_date", "kind"]
     inserted = insert_ignoring_conflicts(session, table_of(Delivery), rows, unique_key)
+    if next_due:
+        table = table_of(Athlete)
+        session.connection().execute(
+            table.update()
+            .where(table.c.id == bindparam("athlete"))
+            .values(next_due_at=bindparam("next_due")),
+            [{"athlete": key, "next_due": value} for key, value in next_due.items()],
+        )
     session.commit()
     return inserted
 
 
-def _due_rows(athletes: Sequence[Athlete], now_utc: datetime) -> list[dict[str, Any]]:
+def _due_rows(
+    athletes: Sequence[Athlete], now_utc: datetime, ahead: timedelta
+) -> tuple[list[dict[str, Any]], dict[int, datetime]]:
     rows: list[dict[str, Any]] = []
+    next_due: dict[int, datetime] = {}
     for athlete in athletes:
+        assert athlete.id is not None
         try:
-            due = due_deliveries(athlete, now_utc)
+            due = due_deliveries(athlete, now_utc, ahead)
+            next_due[athlete.id] = next_due_after(athlete, now_utc + ahead)
         except Exception:
             # One bad row (say, a time zone the tz database no longer knows) must not
             # hold back everybody else's messages.
             log.exception("athlete %s: cannot compute due deliveries", athlete.id)
+            next_due[athlete.id] = now_utc + RETRY_BROKEN_SCHEDULE
             continue
         rows.extend(_pending_row(athlete, kind, day, due_at) for kind, day, due_at in due)
-    return rows
+    return rows, next_due
 
 
 def _pending_row(athlete: Athlete, kind: str, local_date: date, due_at: datetime) -> dict[str, Any]:
@@ -217,147 +256,199 @@ def claim_batch(
 ) -> list[Delivery]:
     """Claim up to `limit` rows for `worker_id` (status "sending"); commits.
 
-    Two workers never claim the same row: PostgreSQL locks the rows it picks and skips
-    rows another transaction holds (FOR UPDATE SKIP LOCKED); SQLite, which serialises
-    writers, re-checks the condition in a per-row UPDATE and keeps only the rows it won.
+    One UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING id. Two workers never
+    claim the same row: PostgreSQL locks the rows the subquery picks and skips rows
+    another transaction holds (FOR UPDATE SKIP LOCKED); SQLite runs one writer at a
+    time, so the statement sees every earlier claim.
     """
     _require_aware(now_utc)
+    candidates = (
+        select(Delivery.id).where(_claimable(now_utc, lease)).order_by(*_claim_order()).limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
-        claimed_ids = _claim_with_skip_locked(session, now_utc, worker_id, limit, lease)
-    else:
-        claimed_ids = _claim_with_conditional_updates(session, now_utc, worker_id, limit, lease)
+        candidates = candidates.with_for_update(skip_locked=True)
+    statement = (
+        update(Delivery)
+        .where(col(Delivery.id).in_(candidates.scalar_subquery()))
+        .values(status="sending", claimed_by=worker_id, claimed_at=now_utc)
+        .returning(col(Delivery.id))
+        .execution_options(synchronize_session=False)
+    )
+    claimed_ids = list(session.execute(statement).scalars().all())
     session.commit()
     if not claimed_ids:
         return []
-    statement = (
-        select(Delivery)
-        .where(col(Delivery.id).in_(claimed_ids))
-        .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
-        .execution_options(populate_existing=True)
-    )
-    return list(session.exec(statement).all())
+    rows = select(Delivery).where(col(Delivery.id).in_(claimed_ids)).order_by(*_claim_order())
+    return list(session.exec(rows.execution_options(populate_existing=True)).all())
 
 
 def _claim_order() -> tuple[Any, ...]:
     return (col(Delivery.next_attempt_at), col(Delivery.id))
 
 
-def _claim_with_skip_locked(
-    session: Session, now_utc: datetime, worker_id: str, limit: int, lease: timedelta
+# --- render ahead -----------------------------------------------------------------------
+
+
+def history_stamps(session: Session, athlete_ids: Sequence[int]) -> dict[int, str]:
+    """A fingerprint of each runner's history and settings: when it changes, a message
+    rendered earlier may be out of date. Events are append-only, and a replaced check-in
+    answer gets a new `created_at`; settings and profile changes touch `updated_at`."""
+    stamps: dict[int, str] = {}
+    ids = sorted(set(athlete_ids))
+    for start in range(0, len(ids), _STAMP_CHUNK):
+        stamps.update(_history_stamps(session, ids[start : start + _STAMP_CHUNK]))
+    return stamps
+
+
+def _history_stamps(session: Session, ids: list[int]) -> dict[int, str]:
+    events = session.exec(
+        select(Event.athlete_id, func.count(), func.max(Event.id), func.max(Event.created_at))
+        .where(col(Event.athlete_id).in_(ids))
+        .group_by(col(Event.athlete_id))
+    ).all()
+    by_athlete = {row[0]: f"{row[1]}/{row[2]}/{row[3]}" for row in events}
+    touched = session.exec(select(Athlete.id, Athlete.updated_at).where(col(Athlete.id).in_(ids)))
+    return {
+        athlete_id: f"{updated_at.isoformat()}|{by_athlete.get(athlete_id, '0')}"
+        for athlete_id, updated_at in touched.all()
+        if athlete_id is not None
+    }
+
+
+def rows_to_render(
+    session: Session, now_utc: datetime, ahead: timedelta, limit: int = 200
 ) -> list[int]:
-    statement = (
-        select(Delivery)
-        .where(_claimable(now_utc, lease))
-        .order_by(*_claim_order())
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    """Pending morning rows due within `ahead` whose rendered text is missing or stale:
+    first those never rendered, then (once none is left) those whose runner's history
+    changed since."""
+    coming = (
+        col(Delivery.status) == "pending",
+        col(Delivery.kind).in_(RENDERED_AHEAD),
+        col(Delivery.next_attempt_at) <= now_utc + ahead,
     )
-    rows = session.exec(statement).all()
-    for row in rows:
-        row.status = "sending"
-        row.claimed_by = worker_id
-        row.claimed_at = now_utc
-        session.add(row)
-    session.flush()
-    return [row.id for row in rows if row.id is not None]
+    order = (col(Delivery.next_attempt_at), col(Delivery.id))
+    never = session.exec(
+        select(Delivery.id)
+        .where(*coming, col(Delivery.rendered_text).is_(None))
+        .order_by(*order)
+        .limit(limit)
+    ).all()
+    if never:
+        return [row_id for row_id in never if row_id is not None]
+    rendered = session.exec(
+        select(Delivery.id, Delivery.athlete_id, Delivery.rendered_stamp)
+        .where(*coming)
+        .order_by(*order)
+    ).all()
+    stamps = history_stamps(session, [athlete_id for _, athlete_id, _ in rendered])
+    stale = [row_id for row_id, athlete_id, stamp in rendered if stamps.get(athlete_id) != stamp]
+    return [row_id for row_id in stale if row_id is not None][:limit]
 
 
-def _claim_with_conditional_updates(
-    session: Session, now_utc: datetime, worker_id: str, limit: int, lease: timedelta
-) -> list[int]:
-    candidates = select(Delivery.id).where(_claimable(now_utc, lease)).order_by(*_claim_order())
-    claimed: list[int] = []
-    for delivery_id in session.exec(candidates.limit(limit)).all():
-        assert delivery_id is not None
-        statement = (
-            update(Delivery)
-            .where(col(Delivery.id) == delivery_id, _claimable(now_utc, lease))
-            .values(status="sending", claimed_by=worker_id, claimed_at=now_utc)
-            .execution_options(synchronize_session=False)
-        )
-        if session.exec(statement).rowcount == 1:
-            claimed.append(delivery_id)
-    return claimed
+def render_ahead_one(session_factory: SessionFactory, delivery_id: int, render: Render) -> None:
+    """Render one pending row and keep the text on it (with the stamp it was made from)."""
+    with session_factory() as session, session.begin():
+        row = session.get(Delivery, delivery_id, populate_existing=True)
+        if row is None or row.status != "pending":
+            return
+        athlete = session.get(Athlete, row.athlete_id)
+        if athlete is None or athlete.id is None:
+            return
+        stamp = history_stamps(session, [athlete.id]).get(athlete.id)
+        try:
+            outgoing = render(session, athlete, row)
+        except Exception:
+            # Left unrendered: the send renders it again and backs off if it fails.
+            log.exception("delivery %s: render ahead failed", row.id)
+            return
+        _keep_rendered(row, outgoing, stamp)
 
 
-# --- send -------------------------------------------------------------------------------
+def _keep_rendered(row: Delivery, outgoing: Outgoing | None, stamp: str | None) -> None:
+    # An empty text means "nothing to say" (a paused day): also worth remembering.
+    row.rendered_text = "" if outgoing is None else outgoing.text
+    markup = None if outgoing is None else outgoing.reply_markup
+    row.rendered_markup = None if markup is None else markup.to_dict()
+    row.rendered_stamp = stamp
 
 
-async def send_claimed(
-    bot: MessageSender,
+# --- prepare and record -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A claimed row, checked and rendered: what to send, to whom.
+
+    The keyboard is kept as the JSON Telegram takes: rebuilding PTB objects from the
+    stored dict would cost more than the send itself at 1,000 messages/s.
+    """
+
+    delivery: Delivery
+    chat_id: int
+    text: str
+    markup_json: str | None
+
+
+def prepare(
     session_factory: SessionFactory,
     deliveries: Sequence[Delivery],
     render: Render,
     now_utc: datetime,
-) -> None:
-    """Render and send each claimed delivery, recording the outcome on its row.
-
-    `render` runs in its own short transaction (committed before the network call, so
-    no transaction stays open while Telegram answers); returning None means there is
-    nothing to say and the row is marked sent without a message.
-    """
+) -> list[Ready]:
+    """What to send for claimed rows, in one short transaction (committed before any
+    network call). Rows with nothing to send are settled here: runner gone or blocked
+    (cancelled), more than 12 h late (expired), nothing to say (sent without a message),
+    render failed (backed off). A morning message rendered ahead is reused if the
+    runner's history has not changed since; otherwise it is rendered now."""
     _require_aware(now_utc)
-    for delivery in deliveries:
-        try:
-            await _send_one(bot, session_factory, delivery, render, now_utc)
-        except Exception:
-            # The row stays "sending" and is retried when its lease runs out.
-            log.exception("delivery %s: unexpected error", delivery.id)
-
-
-async def _send_one(
-    bot: MessageSender,
-    session_factory: SessionFactory,
-    delivery: Delivery,
-    render: Render,
-    now_utc: datetime,
-) -> None:
-    prepared = _prepare(session_factory, delivery, render, now_utc)
-    if prepared is None:
-        return
-    chat_id, outgoing = prepared
-    try:
-        message = await bot.send_message(
-            chat_id=chat_id,
-            text=outgoing.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=outgoing.reply_markup,
-        )
-    except Exception as error:
-        _record_failure(session_factory, delivery, error, now_utc)
-    else:
-        _record_sent(session_factory, delivery, message.message_id, now_utc)
-
-
-def _prepare(
-    session_factory: SessionFactory, delivery: Delivery, render: Render, now_utc: datetime
-) -> tuple[int, Outgoing] | None:
-    """(chat id, message) to send, or None when the row was settled without sending."""
+    ready: list[Ready] = []
     with session_factory() as session, session.begin():
-        row = _load_if_still_claimed(session, delivery)
-        if row is None:
-            return None
-        athlete = session.get(Athlete, row.athlete_id)
-        if athlete is None or not athlete.active:
-            row.status = "cancelled"
-            return None
-        if now_utc - row.due_at > MAX_LATENESS:
-            row.status = "expired"
-            return None
-        try:
-            outgoing = render(session, athlete, row)
-        except Exception as error:
-            log.exception("delivery %s: render failed", row.id)
-            _back_off(row, now_utc, error)
-            return None
-        if outgoing is None:
-            _mark_sent(row, None, now_utc)
-            return None
-        return athlete.chat_id, outgoing
+        athlete_ids = [d.athlete_id for d in deliveries]
+        stamps = history_stamps(session, athlete_ids)
+        # Into the session's identity map at once, so the loop below reads no rows (the
+        # map holds weak references: these lists keep the objects alive meanwhile).
+        athletes = session.exec(select(Athlete).where(col(Athlete.id).in_(athlete_ids))).all()
+        ids = [d.id for d in deliveries]
+        reload = select(Delivery).where(col(Delivery.id).in_(ids))
+        rows = session.exec(reload.execution_options(populate_existing=True)).all()
+        for delivery in deliveries:
+            row = _load_if_still_claimed(session, delivery, reload=False)
+            if row is None:
+                continue
+            athlete = session.get(Athlete, row.athlete_id)
+            if athlete is None or not athlete.active:
+                row.status = "cancelled"
+                continue
+            if now_utc - row.due_at > MAX_LATENESS:
+                row.status = "expired"
+                metrics.MESSAGES_SKIPPED_LATE.labels(row.kind).inc()
+                continue
+            stamp = stamps.get(row.athlete_id)
+            if row.rendered_text is not None and row.rendered_stamp == stamp:
+                text, markup = row.rendered_text, row.rendered_markup
+            else:
+                try:
+                    outgoing = render(session, athlete, row)
+                except Exception as error:
+                    log.exception("delivery %s: render failed", row.id)
+                    _back_off(row, now_utc, error)
+                    continue
+                text = "" if outgoing is None else outgoing.text
+                keyboard = None if outgoing is None else outgoing.reply_markup
+                markup = None if keyboard is None else keyboard.to_dict()
+            if not text:  # nothing to say today
+                _mark_sent(row, None, now_utc)
+                continue
+            markup_json = None if markup is None else json.dumps(markup)
+            ready.append(Ready(delivery, athlete.chat_id, text, markup_json))
+        del athletes, rows
+    return ready
 
 
-def _load_if_still_claimed(session: Session, delivery: Delivery) -> Delivery | None:
-    row = session.get(Delivery, delivery.id, populate_existing=True)
+def _load_if_still_claimed(
+    session: Session, delivery: Delivery, *, reload: bool = True
+) -> Delivery | None:
+    row = session.get(Delivery, delivery.id, populate_existing=reload)
     still_ours = (
         row is not None
         and row.status == "sending"
@@ -370,14 +461,33 @@ def _load_if_still_claimed(session: Session, delivery: Delivery) -> Delivery | N
     return row
 
 
-def _record_sent(
-    session_factory: SessionFactory, delivery: Delivery, message_id: int, now_utc: datetime
+def record_sent(
+    session_factory: SessionFactory, sent: Sequence[tuple[Delivery, int]], now_utc: datetime
 ) -> None:
+    """Mark rows sent with Telegram's message ids, in one statement.
+
+    Recorded even if the claim was lost meanwhile: the message did go out.
+    """
+    if not sent:
+        return
+    table = table_of(Delivery)
+    statement = (
+        table.update()
+        .where(table.c.id == bindparam("row_id"), table.c.status != "sent")
+        .values(
+            status="sent",
+            sent_at=now_utc,
+            telegram_message_id=bindparam("message_id"),
+            last_error=None,
+        )
+    )
     with session_factory() as session, session.begin():
-        row = session.get(Delivery, delivery.id, populate_existing=True)
-        # Recorded even if the claim was lost meanwhile: the message did go out.
-        if row is not None and row.status != "sent":
-            _mark_sent(row, message_id, now_utc)
+        session.connection().execute(
+            statement,
+            [{"row_id": delivery.id, "message_id": message_id} for delivery, message_id in sent],
+        )
+    for delivery, _ in sent:
+        metrics.MESSAGES_SENT.labels(delivery.kind).inc()
 
 
 def _mark_sent(row: Delivery, message_id: int | None, now_utc: datetime) -> None:
@@ -387,7 +497,7 @@ def _mark_sent(row: Delivery, message_id: int | None, now_utc: datetime) -> None
     row.last_error = None
 
 
-def _record_failure(
+def record_failure(
     session_factory: SessionFactory, delivery: Delivery, error: Exception, now_utc: datetime
 ) -> None:
     with session_factory() as session, session.begin():
@@ -411,6 +521,8 @@ def _record_failure(
             row.status = "failed"
         else:
             _back_off(row, now_utc, error)
+        if row.status == "failed":
+            metrics.MESSAGES_FAILED.labels(row.kind).inc()
         log.warning("delivery %s (%s) not sent: %s", row.id, row.kind, row.last_error)
 
 
@@ -466,32 +578,6 @@ def describe_error(error: BaseException) -> str:
     """A short, log-safe description: type and message, any bot token masked."""
     text = _BOT_TOKEN.sub("<token>", f"{type(error).__name__}: {error}")
     return text[:500]
-
-
-# --- the tick ---------------------------------------------------------------------------
-
-
-async def run_tick(
-    bot: MessageSender,
-    session_factory: SessionFactory,
-    render: Render,
-    now_utc: datetime,
-    worker_id: str,
-) -> None:
-    """Enqueue, claim and send. Never raises, so the scheduler keeps ticking."""
-    try:
-        with session_factory() as session:
-            enqueued = enqueue_due(session, now_utc)
-        if enqueued:
-            log.info("enqueued %d deliveries", enqueued)
-    except Exception:
-        log.exception("enqueueing deliveries failed")
-    try:
-        with session_factory() as session:
-            claimed = claim_batch(session, now_utc, worker_id)
-        await send_claimed(bot, session_factory, claimed, render, now_utc)
-    except Exception:
-        log.exception("sending deliveries failed")
 
 
 def _require_aware(now_utc: datetime) -> None:

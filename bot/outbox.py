@@ -1,8 +1,10 @@
 """What each scheduled message says: the morning session, the check-in, the weekly review.
 
-`message_for` is handed to `bot.delivery` and runs when a delivery is sent, so the message
-always reflects the history as it is at that moment. None means "nothing to say today"
-(before the plan starts, on a paused day, a check-in already answered).
+`message_for` is handed to `bot.delivery`. Morning messages are rendered in the minutes
+before they are due and rendered again if the runner's history changed since; everything
+else is rendered when it is sent. Either way the message reflects the history as it is when
+it goes out. None means "nothing to say today" (before the plan starts, on a paused day, a
+check-in already answered).
 """
 
 from __future__ import annotations

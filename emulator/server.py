@@ -10,9 +10,11 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import re
 import struct
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -77,6 +79,85 @@ class Violation:
         return f"{self.method}: {'; '.join(self.problems)}"
 
 
+# Methods that put a message into a chat (limited overall and per chat) and edits
+# (limited overall), for the limits mode.
+_SENDING_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendAudio",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendVideoNote",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendSticker",
+        "copyMessage",
+        "forwardMessage",
+    }
+)
+_EDITING_METHODS = frozenset(
+    {"editMessageText", "editMessageCaption", "editMessageMedia", "editMessageReplyMarkup"}
+)
+
+
+@dataclass(frozen=True)
+class TelegramLimits:
+    """Telegram's flood control, as the emulator enforces it in limits mode.
+
+    At most `overall_per_s` messages (sends and edits) in any one-second window, or
+    `paid_per_s` for sends with `allow_paid_broadcast`; at most one send per
+    `per_chat_s` seconds in a chat. Beyond that: HTTP 429 with `retry_after`.
+    """
+
+    overall_per_s: int = 30
+    paid_per_s: int = 1000
+    per_chat_s: float = 1.0
+
+
+@dataclass
+class _LimitState:
+    limits: TelegramLimits
+    free: deque[float] = field(default_factory=deque)
+    paid: deque[float] = field(default_factory=deque)
+    last_in_chat: dict[int, float] = field(default_factory=dict)
+
+    def check(self, method: str, params: JsonDict, now: float) -> None:
+        """Raise a 429 if this request is over a limit; otherwise count it."""
+        sending = method in _SENDING_METHODS
+        if not sending and method not in _EDITING_METHODS:
+            return
+        paid = sending and bool(params.get("allow_paid_broadcast"))
+        window, ceiling = (
+            (self.paid, self.limits.paid_per_s) if paid else (self.free, self.limits.overall_per_s)
+        )
+        while window and now - window[0] >= 1.0:
+            window.popleft()
+        waits: list[float] = []
+        if len(window) >= ceiling:
+            waits.append(window[0] + 1.0 - now)
+        chat_id = params.get("chat_id")
+        chat = chat_id if sending and isinstance(chat_id, int) else None
+        if chat is not None and chat in self.last_in_chat:
+            since = now - self.last_in_chat[chat]
+            if since < self.limits.per_chat_s:
+                waits.append(self.limits.per_chat_s - since)
+        if waits:
+            retry_after = max(1, math.ceil(max(waits)))
+            raise ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+            )
+        window.append(now)
+        if chat is not None:
+            self.last_in_chat[chat] = now
+
+
 @dataclass
 class SimulatedUser:
     id: int
@@ -136,6 +217,12 @@ class BotApiEmulator:
         self._update_log: dict[int, JsonDict] = {}
         self._callback_counter = itertools.count(1)
         self._failures: list[FailureRule] = []
+        self._limits: _LimitState | None = None
+        # (monotonic time, chat id) of every message the bot sent, for benchmarks.
+        self.sent_log: list[tuple[float, int]] = []
+        # Called the moment a bot message is accepted, before the bot gets the answer
+        # (a crash test kills the bot right there).
+        self.on_bot_message: Callable[[MessageRecord], None] | None = None
         self._poll = _PollState()
         self._updates_changed = asyncio.Event()
         self._transcript_changed = asyncio.Event()
@@ -224,6 +311,18 @@ class BotApiEmulator:
         if canonical is None:
             raise ValueError(f"unknown Bot API method {method!r}")
         self._failures.append(FailureRule(canonical, error_code, retry_after, description, times))
+
+    def enable_limits(self, limits: TelegramLimits | None = None) -> None:
+        """Enforce Telegram's flood control (see `TelegramLimits`) from now on."""
+        self._limits = _LimitState(limits or TelegramLimits())
+
+    def disable_limits(self) -> None:
+        self._limits = None
+
+    @property
+    def rate_limited(self) -> list[RecordedError]:
+        """Every request refused with a 429 (by the limits mode or `fail_next`)."""
+        return [error for error in self.errors if error.error_code == 429]
 
     def block_user(self, user_id: int) -> None:
         self.blocked_users.add(user_id)
@@ -418,6 +517,8 @@ class BotApiEmulator:
             self.violations.append(Violation(method, problems, params))
             raise ApiError.bad_request("; ".join(problems))
         self._raise_injected_failure(method)
+        if self._limits is not None:
+            self._limits.check(method, params, time.monotonic())
         chat_id = params.get("chat_id")
         if isinstance(chat_id, int) and chat_id in self.blocked_users:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -660,6 +761,10 @@ class BotApiEmulator:
             **fields,
         )
         self._chats[chat_id].append(record)
+        if from_bot:
+            self.sent_log.append((time.monotonic(), chat_id))
+            if self.on_bot_message is not None:
+                self.on_bot_message(record)
         self._notify_transcript()
         return record
 

@@ -74,6 +74,8 @@ class Athlete(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("telegram_user_id"),
         sa.CheckConstraint(_check_in("units", UNITS), name="units"),
+        # What the scheduler's "who is due" query scans.
+        sa.Index("ix_athletes_next_due_at", "next_due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -94,6 +96,10 @@ class Athlete(SQLModel, table=True):
     onboarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # No scheduled message of this runner can become due before this instant, so the
+    # scheduler does not look at them until then. NULL means "work it out on the next
+    # tick"; every change of settings or profile resets it (`repo._touch`).
+    next_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
 
 
 class ConversationState(SQLModel, table=True):
@@ -159,6 +165,13 @@ class Delivery(SQLModel, table=True):
     # The check-in message is later edited in place.
     telegram_message_id: int | None = Field(default=None, sa_type=sa.BigInteger, nullable=True)
     last_error: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    # Rendered ahead of time (morning messages), so sending is just sending; reused only
+    # while `rendered_stamp` still matches the runner's history (`delivery.history_stamps`).
+    rendered_text: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    rendered_markup: dict[str, Any] | None = Field(
+        default=None, sa_type=sa.JSON(none_as_null=True), nullable=True
+    )
+    rendered_stamp: str | None = Field(default=None, sa_type=sa.String(128), nullable=True)
 
 
 class ProcessedUpdate(SQLModel, table=True):

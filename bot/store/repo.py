@@ -156,6 +156,9 @@ def set_active(session: Session, athlete_id: int, active: bool) -> None:
 
 def _touch(session: Session, athlete: Athlete) -> Athlete:
     athlete.updated_at = utcnow()
+    # Times, zone, run days or active may have changed: the scheduler works out anew
+    # when this runner is next due.
+    athlete.next_due_at = None
     session.add(athlete)
     session.flush()
     return athlete

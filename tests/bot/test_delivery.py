@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery import (
+    DEFAULT_AHEAD,
     MAX_ATTEMPTS,
     Outgoing,
     backoff_delay,
@@ -24,10 +25,10 @@ from bot.delivery import (
     due_deliveries,
     enqueue_due,
     local_instant,
-    run_tick,
-    send_claimed,
     weekly_review_time,
 )
+from bot.drain import DrainOptions, run_tick, send_claimed
+from bot.store import repo
 from bot.store.models import Athlete, Delivery
 
 # RetryAfter's own constructor warns about PTB's int-to-timedelta migration.
@@ -262,7 +263,7 @@ def test_a_claimed_row_is_not_claimed_again(sessions: Sessions, make_athlete: Ma
     assert len(first) == 2
     assert {row.status for row in first} == {"sending"}
     assert {row.claimed_by for row in first} == {"worker-a"}
-    assert claim(sessions, WEDNESDAY_MORNING + timedelta(minutes=1), "worker-b") == []
+    assert claim(sessions, WEDNESDAY_MORNING + timedelta(seconds=20), "worker-b") == []
 
 
 def test_claim_respects_next_attempt_at_and_limit(
@@ -385,6 +386,9 @@ async def test_tick_sends_the_morning_message_once(
             "text": f"<b>morning</b> for {runner.first_name}",
             "parse_mode": "HTML",
             "reply_markup": None,
+            "allow_paid_broadcast": None,
+            "rate_limit_args": None,
+            "api_kwargs": None,
         }
     ]
     row = only_row(sessions)
@@ -520,9 +524,9 @@ async def test_restart_between_claim_and_send_resends_exactly_once(
     crashed = claim(sessions, WEDNESDAY_MORNING, "old-process")  # then the process died
     assert len(crashed) == 1
     bot = FakeBot()
-    await tick(bot, sessions, WEDNESDAY_MORNING + timedelta(minutes=1), "new-process")
+    await tick(bot, sessions, WEDNESDAY_MORNING + timedelta(seconds=29), "new-process")
     assert bot.calls == []  # the lease still holds
-    await tick(bot, sessions, WEDNESDAY_MORNING + timedelta(minutes=2), "new-process")
+    await tick(bot, sessions, WEDNESDAY_MORNING + timedelta(seconds=30), "new-process")
     assert len(bot.calls) == 1
     # The old process, had it survived, finds its claim taken and sends nothing.
     await send_claimed(bot, sessions, crashed, render, WEDNESDAY_MORNING + timedelta(minutes=3))
@@ -563,3 +567,145 @@ async def test_due_instants_in_a_gap_survive_the_database(
     row = row_of(sessions, "morning", date(2026, 10, 4))
     assert row.due_at == datetime(2026, 10, 3, 15, 30, tzinfo=UTC)
     assert row.due_at.tzinfo is UTC
+
+
+# --- draining, the next-due index, rendering ahead --------------------------------------
+
+
+async def test_one_tick_drains_everything_due_with_several_sends_in_flight(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    for chat in range(45):
+        make_athlete(chat_id=9000 + chat)
+    bot = FakeBot()
+    options = DrainOptions(batch_size=10, in_flight=4)
+    sent = await run_tick(bot, sessions, render, WEDNESDAY_MORNING, "w1", options)
+    assert sent == 45
+    assert sorted(call["chat_id"] for call in bot.calls) == [9000 + n for n in range(45)]
+    assert {row.status for row in deliveries(sessions)} == {"sent"}
+
+
+async def test_a_blocked_runner_gets_nothing_more_in_the_same_drain(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    make_athlete(chat_id=1)
+    evening = WEDNESDAY_MORNING.replace(hour=18)  # morning and check-in both due
+    bot = FakeBot(Forbidden("Forbidden: bot was blocked by the user"))
+    await run_tick(bot, sessions, render, evening, "w1", DrainOptions(in_flight=1))
+    assert len(bot.calls) == 1
+    assert {row.kind: row.status for row in deliveries(sessions)} == {
+        "morning": "failed",
+        "checkin": "cancelled",
+    }
+
+
+def test_enqueue_looks_only_at_runners_whose_next_due_instant_has_come(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    runner = make_athlete()
+    assert runner.id is not None
+    assert enqueue(sessions, WEDNESDAY_MORNING) == 1
+    with sessions() as session:
+        stored = session.get(Athlete, runner.id)
+        assert stored is not None
+        # Next: the check-in at 19:00 Berlin (18:00 UTC), a run day.
+        assert stored.next_due_at == WEDNESDAY_MORNING.replace(hour=18)
+        # Pretend the schedule said "nothing before next week": the runner is not looked at.
+        stored.next_due_at = WEDNESDAY_MORNING + timedelta(days=7)
+        session.add(stored)
+        session.commit()
+    assert enqueue(sessions, WEDNESDAY_MORNING.replace(hour=18)) == 0
+    with sessions() as session, session.begin():
+        stored = session.get(Athlete, runner.id)
+        assert stored is not None
+        repo.update_settings(session, stored, morning_time=time(7, 0))  # any change resets it
+    assert enqueue(sessions, WEDNESDAY_MORNING.replace(hour=18)) == 1
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # reads SQLite's query plan
+def test_the_due_query_uses_the_next_due_index(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    make_athlete()
+    with sessions() as session:
+        plan = session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM athletes WHERE active = 1 "
+            "AND (next_due_at IS NULL OR next_due_at <= '2026-11-04 06:10:00')"
+        )
+        assert "ix_athletes_next_due_at" in " ".join(str(row) for row in plan.all())
+
+
+def test_rows_are_enqueued_ahead_but_not_claimed_before_they_are_due(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    make_athlete()
+    with sessions() as session:
+        assert enqueue_due(session, WEDNESDAY_MORNING - timedelta(minutes=5), DEFAULT_AHEAD) == 1
+    assert claim(sessions, WEDNESDAY_MORNING - timedelta(seconds=1), "w") == []
+    assert len(claim(sessions, WEDNESDAY_MORNING, "w")) == 1
+
+
+class CountingRender:
+    """Renders the number of events the runner has, and counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, session: Session, runner: Athlete, delivery: Delivery) -> Outgoing | None:
+        self.calls += 1
+        assert runner.id is not None
+        count = len(repo.events_for(session, runner.id))
+        return Outgoing(text=f"events: {count}")
+
+
+def log_something(sessions: Sessions, runner: Athlete) -> None:
+    assert runner.id is not None
+    with sessions() as session, session.begin():
+        repo.append_event(session, runner.id, {"type": "rhr", "date": "2026-11-04", "bpm": 48})
+
+
+async def test_the_morning_message_is_rendered_ahead_and_just_sent(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    make_athlete()
+    counting, bot = CountingRender(), FakeBot()
+    options = DrainOptions(ahead=timedelta(minutes=10))
+    await run_tick(bot, sessions, counting, WEDNESDAY_MORNING - timedelta(minutes=5), "w", options)
+    row = only_row(sessions)
+    assert (row.status, row.rendered_text) == ("pending", "events: 0")
+    assert (bot.calls, counting.calls) == ([], 1)
+    await run_tick(bot, sessions, counting, WEDNESDAY_MORNING, "w", options)
+    assert [call["text"] for call in bot.calls] == ["events: 0"]
+    assert counting.calls == 1  # sending did not render again
+
+
+async def test_logging_before_the_morning_makes_the_rendered_message_stale(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    runner = make_athlete()
+    counting, bot = CountingRender(), FakeBot()
+    options = DrainOptions(ahead=timedelta(minutes=10))
+    await run_tick(bot, sessions, counting, WEDNESDAY_MORNING - timedelta(minutes=9), "w", options)
+    assert only_row(sessions).rendered_text == "events: 0"
+    log_something(sessions, runner)  # e.g. the resting heart rate, at 06:52
+    # Straight at the due instant: the send renders again rather than use the old text.
+    await run_tick(bot, sessions, counting, WEDNESDAY_MORNING, "w", options)
+    assert [call["text"] for call in bot.calls] == ["events: 1"]
+    assert counting.calls == 2
+
+
+async def test_a_stale_rendered_message_is_rendered_again_before_it_is_due(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    runner = make_athlete()
+    counting, bot = CountingRender(), FakeBot()
+    options = DrainOptions(ahead=timedelta(minutes=10))
+    await run_tick(bot, sessions, counting, WEDNESDAY_MORNING - timedelta(minutes=9), "w", options)
+    log_something(sessions, runner)
+    await run_tick(bot, sessions, counting, WEDNESDAY_MORNING - timedelta(minutes=4), "w", options)
+    assert only_row(sessions).rendered_text == "events: 1"
+    await run_tick(bot, sessions, counting, WEDNESDAY_MORNING - timedelta(minutes=3), "w", options)
+    assert counting.calls == 2  # nothing changed since: not rendered a third time
+    await run_tick(bot, sessions, counting, WEDNESDAY_MORNING, "w", options)
+    assert [call["text"] for call in bot.calls] == ["events: 1"]
+    assert counting.calls == 2

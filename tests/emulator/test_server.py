@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -340,3 +341,58 @@ async def test_wait_helpers(emu: BotApiEmulator, bot: Bot) -> None:
     await task
     with pytest.raises(TimeoutError, match=r"(?i)condition not met"):
         await emu.wait_for(lambda: False, timeout=0.05)
+
+
+# --- limits mode ------------------------------------------------------------------------
+
+
+async def test_limits_are_off_unless_switched_on(emu: BotApiEmulator, bot: Bot) -> None:
+    emu.register_user(USER_ID)
+    for _ in range(5):
+        await bot.send_message(USER_ID, "quick")
+    assert emu.rate_limited == []
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_limits_refuse_a_second_message_in_a_chat_within_a_second(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    emu.register_user(USER_ID)
+    emu.register_user(USER_ID + 1)
+    emu.enable_limits()
+    await bot.send_message(USER_ID, "one")
+    with pytest.raises(RetryAfter) as refused:
+        await bot.send_message(USER_ID, "two")
+    assert refused.value.retry_after == 1
+    await bot.send_message(USER_ID + 1, "another chat is fine")
+    await bot.edit_message_text("edits are not per chat", chat_id=USER_ID, message_id=1)
+    assert [e.method for e in emu.rate_limited] == ["sendMessage"]
+    assert len(emu.bot_messages(USER_ID)) == 1
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_limits_refuse_the_thirty_first_message_in_a_second(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    users = range(5000, 5031)
+    for user in users:
+        emu.register_user(user)
+    emu.enable_limits()
+    results = await asyncio.gather(
+        *(bot.send_message(user, "morning") for user in users), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, RetryAfter)]
+    assert len(refused) == 1
+    assert refused[0].retry_after in (1, timedelta(seconds=1))
+    assert len(emu.rate_limited) == 1
+
+
+async def test_paid_broadcast_has_a_higher_ceiling(emu: BotApiEmulator, bot: Bot) -> None:
+    users = range(6000, 6040)
+    for user in users:
+        emu.register_user(user)
+    emu.enable_limits()
+    await asyncio.gather(
+        *(bot.send_message(user, "morning", allow_paid_broadcast=True) for user in users)
+    )
+    assert emu.rate_limited == []
