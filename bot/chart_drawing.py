@@ -104,6 +104,14 @@ def _style(ax: Axes, ylabel: str) -> None:
     ax.spines[["top"]].set_visible(False)
 
 
+def _y_ticks(ax: Axes, most: int, *, integer: bool = False) -> None:
+    """At most `most` round ticks inside the y limits already set: a locator would also
+    make the ticks just outside them, each a dozen artists that are never seen."""
+    low, high = ax.get_ylim()
+    ticks = MaxNLocator(most, integer=integer).tick_values(low, high)
+    ax.set_yticks([float(tick) for tick in ticks if low <= tick <= high])
+
+
 def _date_axes(axes: Sequence[Axes], first: date, today: date) -> None:
     """The same dates on every panel, labelled on the bottom one only."""
     for ax in axes:
@@ -153,7 +161,6 @@ def _draw_load(ax: Axes, data: StatsData) -> None:
         label="planned",
     )
     _style(ax, "Weekly load")
-    ax.yaxis.set_major_locator(MaxNLocator(4))
     ratio = ax.twinx()
     lo, hi = ACWR_BAND
     ratio.axhspan(lo, hi, color=BAND_COLOUR, alpha=0.12, lw=0)
@@ -178,13 +185,14 @@ def _draw_load(ax: Axes, data: StatsData) -> None:
             fontsize=NOTE_SIZE,
             color=RATIO_COLOUR,
         )
-    ratio.yaxis.set_major_locator(MaxNLocator(4))
+    _y_ticks(ratio, 4)
     ratio.set_ylabel("Acute:chronic", fontsize=LABEL_SIZE, color=RATIO_COLOUR)
     ratio.tick_params(labelsize=TICK_SIZE, colors=RATIO_COLOUR)
     ratio.spines[["top"]].set_visible(False)
     handles = ax.get_legend_handles_labels()[0] + ratio.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", fontsize=NOTE_SIZE, frameon=False, ncols=3)
     ax.set_ylim(0, max([w.planned for w in data.weeks] + [w.done for w in data.weeks]) * 1.3)
+    _y_ticks(ax, 4)
 
 
 def _draw_rhr(ax: Axes, points: Sequence[RhrPoint]) -> None:
@@ -236,11 +244,11 @@ def _draw_rhr(ax: Axes, points: Sequence[RhrPoint]) -> None:
             ms=7,
             label="flagged",
         )
-    ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
     ax.legend(loc="upper left", fontsize=NOTE_SIZE, frameon=False, ncols=3)
     low = min(p.bpm for p in points)
     top = max([p.bpm for p in points] + [p.limit for p in based if p.limit is not None])
     ax.set_ylim(low - 3, top + 6)  # headroom for the legend
+    _y_ticks(ax, 4, integer=True)
 
 
 def _draw_quality(ax: Axes, pairs: Sequence[QualityRpe]) -> None:
