@@ -16,3 +16,12 @@ async def test_the_running_bot_has_frozen_its_start_up_objects(tmp_path: Path) -
         reply = await h.say(ANA, "/help")  # and the bot still answers
         assert reply is not None and "/week" in reply.plain_text
     assert gc.get_freeze_count() == 0  # stopping it thaws them, for the next test's bot
+
+
+async def test_a_start_up_with_the_collector_off_turns_it_back_on(tmp_path: Path) -> None:
+    gc.disable()
+    try:
+        async with BotHarness.started(tmp_path):
+            assert gc.isenabled()
+    finally:
+        gc.enable()
