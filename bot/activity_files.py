@@ -28,14 +28,15 @@ import io
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import fitdecode
-import gpxpy
-import gpxpy.gpx
 from telegram.constants import FileSizeLimit
 
 from bot.texts import files as texts
+
+if TYPE_CHECKING:  # imported on first use below: most runners never send a file
+    import fitdecode
+    import gpxpy.gpx
 
 # Telegram's Bot API serves files up to this size to bots; bigger ones can't be fetched.
 MAX_DOWNLOAD_BYTES = int(FileSizeLimit.FILESIZE_DOWNLOAD)
@@ -157,6 +158,8 @@ def _read_fit(content: bytes) -> Activity:
 
 
 def _fit_messages(content: bytes) -> _FitMessages:
+    import fitdecode  # here, not at the top: it costs start-up time and few runners need it
+
     found = _FitMessages(records=[])
     assert found.records is not None
     try:
@@ -248,6 +251,9 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _read_gpx(content: bytes) -> Activity:
+    import gpxpy  # here, not at the top: it costs start-up time and few runners need it
+    import gpxpy.gpx
+
     try:
         # Decoded here: gpxpy's own decode fails on a file that isn't UTF-8 throughout,
         # and a mangled track name costs us nothing.

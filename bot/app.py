@@ -6,6 +6,7 @@ all three exercise the same bot.
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from typing import Any
@@ -171,6 +172,18 @@ async def stop_sender(application: Application[Any, Any, Any, Any, Any, Any]) ->
 
 async def _publish_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    freeze_startup_objects()
+
+
+def freeze_startup_objects() -> None:
+    """Hide what start-up built (modules, classes, handlers: ~117,000 objects that live as
+    long as the process) from the garbage collector: a full collection walked them all,
+    70-120 ms in the middle of a reply, and takes well under 1 ms after."""
+    # No gc.collect() first: it would free ~60 objects for 50-100 ms more start-up.
+    gc.freeze()
+    # A start-up may run with the collector off, since collecting objects that all live on
+    # is wasted work (~200 collections during the imports); it is needed from here on.
+    gc.enable()
 
 
 async def _log_error(update: object, context: RampContext) -> None:
@@ -244,3 +257,5 @@ async def stop_in_background(application: Application[Any, Any, Any, Any, Any, A
     if application.running:
         await application.stop()
     await application.shutdown()
+    # A process that starts many bots (the tests) must not keep each one's objects for good.
+    gc.unfreeze()

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event
 
 from coach.describe import describe_session
 from coach.model import Plan, Session
 from coach.paces import Units
+
+if TYPE_CHECKING:  # imported on first use below: ~60 ms of start-up for a rare command
+    from icalendar import Event
 
 PRODID = "-//Ramp//Ramp running coach//EN"
 # SEQUENCE is a 32-bit integer in most calendar software: seconds since 2020 fit until 2088.
@@ -49,6 +51,8 @@ def sequence_at(now: datetime) -> int:
 def _event(
     session: Session, athlete_id: int, zone: ZoneInfo, morning: time, units: Units, now: datetime
 ) -> Event:
+    from icalendar import Event  # here, not at the top: see the TYPE_CHECKING import above
+
     event = Event.new(
         uid=event_uid(athlete_id, session.date),
         summary=f"Ramp: {session.title}",
@@ -71,6 +75,8 @@ def calendar_bytes(
     now: datetime,
 ) -> bytes:
     """An .ics file with one event per session and the VTIMEZONE its times refer to."""
+    from icalendar import Calendar  # here, not at the top: see the TYPE_CHECKING import
+
     zone = ZoneInfo(time_zone)
     calendar = Calendar.new(
         prodid=PRODID, method="PUBLISH", name="Ramp", uid=calendar_uid(athlete_id)

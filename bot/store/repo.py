@@ -17,11 +17,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from bot.store.db import insert_ignoring_conflicts, table_of
+from bot.store.db import dialect_insert, insert_ignoring_conflicts, table_of
 from bot.store.models import (
     UNITS,
     Athlete,
@@ -242,9 +240,7 @@ def replace_event(
     Everything else is append-only; a correction is a newer event.
     """
     row = _event_row(athlete_id, event, dedupe_key)
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table_of(Event)).values(row)
+    statement = dialect_insert(session, table_of(Event)).values(row)
     statement = statement.on_conflict_do_update(
         index_elements=["athlete_id", "dedupe_key"],
         set_={

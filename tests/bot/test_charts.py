@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import struct
-from datetime import timedelta
+import threading
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from matplotlib import image as mpimg
 
-from bot import charts
+from bot import chart_drawing, charts
 from bot.charts import QualityRpe, RhrPoint
 from coach.history import Cross, RestingHR, Run, TimeTrial
 from coach.model import Decision, Session, Week, WeekKind
@@ -318,3 +320,43 @@ def test_progress_chart_none_without_a_result_and_a_png_with_one() -> None:
     history = make_history(TimeTrial(MONDAY + timedelta(days=30), 5000, 1300), units="mi")
     png = charts.progress_chart(history, MONDAY + timedelta(days=30))
     assert png is not None and png_size(png) == (1050, 1425) and len(png) < 1_000_000
+
+
+# --- drawing off the event loop ------------------------------------------------------------
+
+
+def test_month_ticks_are_the_first_and_the_fifteenth() -> None:
+    ticks = chart_drawing._month_ticks(date(2026, 1, 10), date(2026, 3, 1))
+    assert ticks == [date(2026, 1, 15), date(2026, 2, 1), date(2026, 2, 15), date(2026, 3, 1)]
+
+
+async def test_render_stats_draws_on_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = charts.stats_data(compliant_weeks(make_history(), 3), MONDAY + timedelta(days=20))
+    assert data is not None
+    threads: list[int] = []
+    real_draw = chart_drawing.draw_stats
+
+    def draw_and_note_the_thread(stats: charts.StatsData) -> bytes:
+        threads.append(threading.get_ident())
+        return real_draw(stats)
+
+    monkeypatch.setattr(chart_drawing, "draw_stats", draw_and_note_the_thread)
+    png = await charts.render_stats(data)
+    assert png_size(png) == (1050, 1425)
+    assert len(threads) == 1 and threads[0] != threading.get_ident()
+
+
+async def test_render_progress_draws_on_a_worker_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    history = make_history(TimeTrial(MONDAY + timedelta(days=30), 5000, 1300))
+    points = charts.fitness_points(history, MONDAY + timedelta(days=30))
+    threads: list[int] = []
+    real_draw = chart_drawing.draw_progress
+
+    def draw_and_note_the_thread(*args: Any) -> bytes:
+        threads.append(threading.get_ident())
+        return real_draw(*args)
+
+    monkeypatch.setattr(chart_drawing, "draw_progress", draw_and_note_the_thread)
+    png = await charts.render_progress(points, "km")
+    assert png_size(png) == (1050, 1425)
+    assert len(threads) == 1 and threads[0] != threading.get_ident()

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import alembic.command
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, col, select
 
-from bot.store.db import make_engine, migrate, safe_url
+from bot.store.db import (
+    alembic_config,
+    database_revision,
+    head_revision,
+    make_engine,
+    migrate,
+    safe_url,
+)
 from bot.store.models import Athlete, Delivery, ProcessedUpdate
 
 MakeAthlete = Callable[..., Athlete]
@@ -182,3 +193,47 @@ def test_json_profile_none_is_sql_null(
         ).scalar_one()
         assert value == 1
         assert session.get(Athlete, athlete.id).profile is None  # type: ignore[union-attr]
+
+
+def test_head_revision_is_alembics_head() -> None:
+    # head_revision reads the file names; Alembic reads the scripts' revision chain.
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == scripts.get_current_head()
+    for script in scripts.walk_revisions():
+        assert Path(script.path).name.startswith(f"{script.revision}_")
+
+
+def test_database_revision_is_none_until_migrated(engine: Engine) -> None:
+    assert database_revision(engine) is None
+    migrate(engine)
+    assert database_revision(engine) == head_revision()
+
+
+def test_an_up_to_date_database_is_not_migrated_again(
+    migrated: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("Alembic ran on an up-to-date database")
+
+    monkeypatch.setattr(alembic.command, "upgrade", refuse)
+    migrate(migrated)
+    with migrated.connect() as connection:
+        connection.execute(text("DELETE FROM alembic_version"))
+        connection.commit()
+    with pytest.raises(AssertionError, match="up-to-date"):
+        migrate(migrated)  # guards the check above: a database not at head does reach Alembic
+
+
+def test_starting_on_an_up_to_date_database_leaves_alembic_unloaded(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ramp.db'}"
+    script = (
+        "import sys\nfrom bot.store.db import make_engine, migrate\n"
+        f"migrate(make_engine({url!r}))\nprint('alembic' in sys.modules)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert runs == [["True"], ["False"]]  # the first start migrates a fresh database
