@@ -50,6 +50,9 @@ class Reply:
     on_sent: Callable[[Session, int], None] | None = None
     document: tuple[str, bytes] | None = None  # (file name, content) sent as a file
     photo: bytes | None = None  # a picture (PNG) sent as a photo, `text` its caption
+    # A picture drawn after the commit, off the event loop (charts take a few hundred ms):
+    # the transaction, and SQLite's write lock, are not held while it draws.
+    draw: Callable[[], Awaitable[bytes]] | None = None
 
 
 @dataclass
@@ -172,8 +175,9 @@ async def deliver(context: RampContext, update: Update, turn: Turn) -> None:
 
 
 async def _send(bot: Any, chat_id: int, reply: Reply) -> int | None:
-    if reply.photo is not None:
-        sent = await bot.send_photo(chat_id, photo=reply.photo, caption=reply.text)
+    photo = reply.photo if reply.draw is None else await reply.draw()
+    if photo is not None:
+        sent = await bot.send_photo(chat_id, photo=photo, caption=reply.text)
         return int(sent.message_id)
     if reply.document is not None:
         name, content = reply.document

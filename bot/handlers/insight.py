@@ -18,8 +18,10 @@ def stats(turn: Turn, update: Update) -> None:
     if data is None:
         turn.say(texts.STATS_TOO_EARLY)  # a friendly word beats an empty chart
         return
-    png = charts.draw_stats(data)
-    turn.say(texts.STATS_CAPTION.format(headline=esc(data.headline)), photo=png)
+    turn.say(
+        texts.STATS_CAPTION.format(headline=esc(data.headline)),
+        draw=lambda: charts.render_stats(data),
+    )
 
 
 def progress(turn: Turn, update: Update) -> None:
@@ -30,6 +32,9 @@ def progress(turn: Turn, update: Update) -> None:
     if not points:
         turn.say(texts.PROGRESS_NONE)
         return
-    png = charts.draw_progress(points, turn.units)
+    units = turn.units
     headline = charts.progress_headline(points)
-    turn.say(texts.PROGRESS_CAPTION.format(headline=esc(headline)), photo=png)
+    turn.say(
+        texts.PROGRESS_CAPTION.format(headline=esc(headline)),
+        draw=lambda: charts.render_progress(points, units),
+    )
