@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.texts import common
 from bot.texts import insight as texts
 from coach.history import RestingHR, Run, TimeTrial
 from coach.replay import plan
+from emulator.models import MessageRecord
 from tests.bot.conftest import MakeAthlete
 from tests.bot.factories import onboard, profile_dict
 from tests.bot.harness import ANA, BotHarness
@@ -121,7 +123,8 @@ def test_stats_sends_the_chart_as_a_photo_with_the_headline(
     [(caption, extra)] = turn.said
     assert caption.startswith("<b>Load is")  # the computed headline leads the caption
     assert "resting HR is normal" in caption
-    assert extra["photo"][:8] == PNG_SIGNATURE
+    assert "photo" not in extra  # drawn after the commit, off the event loop
+    assert asyncio.run(extra["draw"]())[:8] == PNG_SIGNATURE
 
 
 def test_progress_sends_the_chart_as_a_photo(
@@ -137,7 +140,17 @@ def test_progress_sends_the_chart_as_a_photo(
     [(caption, extra)] = turn.said
     assert caption.startswith("<b>VDOT up 2.0 since 2 Nov: a 21:40 5K now</b>")
     assert caption.endswith(texts.PROGRESS_CAPTION.split("\n")[1])
-    assert extra["photo"][:8] == PNG_SIGNATURE
+    assert asyncio.run(extra["draw"]())[:8] == PNG_SIGNATURE
+
+
+async def photo_reply(h: BotHarness, command: str) -> MessageRecord:
+    """The chart is drawn on a worker thread after the commit, longer than the harness's
+    quiet spell: wait for the photo itself."""
+    before = len(h.emulator.bot_messages(ANA))
+    h.emulator.user_sends_text(ANA, command)
+    return await h.emulator.wait_for(
+        lambda: next((m for m in h.emulator.bot_messages(ANA)[before:] if m.photo), None), 20.0
+    )
 
 
 async def test_stats_arrives_as_a_photo_through_telegram(tmp_path: Path) -> None:
@@ -145,8 +158,8 @@ async def test_stats_arrives_as_a_photo_through_telegram(tmp_path: Path) -> None
         athlete = h.onboard(ANA, start=date(2026, 11, 9))
         with h.runtime.sessions() as session, session.begin():
             log_weeks(session, athlete, date(2026, 11, 9), 3)
-        reply = await h.say(ANA, "/stats")
-        assert reply is not None and reply.photo is not None
+        reply = await photo_reply(h, "/stats")
+        assert reply.photo is not None
         assert reply.photo.content[:8] == PNG_SIGNATURE
         assert len(reply.plain_text) <= 1024  # a caption's limit
 
@@ -155,6 +168,6 @@ async def test_progress_arrives_as_a_photo_after_a_trial(tmp_path: Path) -> None
     async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
         h.onboard(ANA, start=date(2026, 11, 9))
         await h.say(ANA, "/trial 5k 21:40")
-        reply = await h.say(ANA, "/progress")
-        assert reply is not None and reply.photo is not None
+        reply = await photo_reply(h, "/progress")
+        assert reply.photo is not None
         assert reply.photo.content[:8] == PNG_SIGNATURE
