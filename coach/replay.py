@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from coach import ladder
@@ -673,8 +673,14 @@ def _build(
         paces = facts.paces_on(start)
         if state.step >= ladder.EXTRA_SESSION_FROM_STEP and index - state.extra_last >= 2:
             extra = ladder.extra_session(paces, state.extra_variant)
-            state.extra_last = index
-            state.extra_variant += 1
+            used = {} if shape.main is None else ladder.zone_metres(shape.main, paces)
+            dosed = ladder.dosed(extra, paces, shape.target_min, used)
+            # The week's budget for that kind of work is already spent: no extra session.
+            full = sum(r.count * r.distance_m for r in extra.reps)
+            extra = dosed if sum(r.count * r.distance_m for r in dosed.reps) >= full / 2 else None
+            if extra is not None:
+                state.extra_last = index
+                state.extra_variant += 1
         if state.step >= ladder.TERRAIN_FROM_STEP and index - state.terrain_last >= 2:
             terrain = True
             state.terrain_last = index
@@ -692,6 +698,20 @@ def _build(
         race_time_s=None if race is None else _race_prediction(facts, race),
     )
     return build_week(recipe, profile, facts.paces_on)
+
+
+def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
+    """The week's quality session sized to the runner (Daniels' caps, I reps by time); the
+    reasons then name the set actually planned."""
+    if shape.main is None:
+        return shape
+    main = ladder.dosed(shape.main, paces, shape.target_min)
+    if main == shape.main:
+        return shape
+    old, new = shape.main.title, main.title
+    d = shape.decision
+    reasons = tuple(r.replace(old, new) for r in d.reasons)
+    return replace(shape, main=main, decision=replace(d, reasons=reasons))
 
 
 def _race_prediction(facts: _Facts, race: Goal) -> float | None:
@@ -818,6 +838,7 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         build_before = previous is not None and previous.kind == "build"
         state.ceiling = int(planned_at_start * PROGRESS_GAIN) if build_before else None
         shape = _shape(index, week_start, profile, facts, state, previous, review)
+        shape = _dosed(shape, facts.paces_on(week_start + timedelta(days=profile.quality_day)))
         sessions = _build(index, week_start, shape, profile, facts, state)
         goal = facts.goal_as_of(week_start + timedelta(days=6))
         next_fixed = None if goal is None else goal.date

@@ -9,6 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach.history import History, RestingHR, Run, history_from_dict, history_to_dict
+from coach.ladder import MainSet, main_set_minutes
+from coach.microcycle import long_run_cap
 from coach.model import Plan
 from coach.replay import plan
 from tests.coach.strategies import histories, history_and_today
@@ -120,3 +122,32 @@ def test_moving_today_forward_never_rewrites_past_decisions(
     for week in early.weeks:
         if week.start + timedelta(days=6) < t1:  # weeks that had ended by t1
             assert late_by_index[week.index].decision == week.decision, week.index
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_the_long_run_is_the_longest_run_and_within_its_share(case: tuple[History, date]) -> None:
+    for week in plan(*case).weeks:
+        longs = [s for s in week.sessions if s.type == "long"]
+        if week.changes or not longs:
+            continue  # a week cut short mid-week lists what changed
+        long_min = longs[0].planned_min
+        runs = sum(1 for s in week.sessions if s.type != "rest")
+        # 30 %; 40 % on a 3-run week, 50 % on a 2-run week (docs/method.md, "Week shape").
+        assert long_min <= long_run_cap(runs) * week.planned_min, week
+        for s in week.sessions:
+            if s.type in ("easy", "strides", "hills"):
+                assert s.planned_min <= long_min, (s, week)
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_planned_minutes_add_up(case: tuple[History, date]) -> None:
+    for week in plan(*case).weeks:
+        for s in week.sessions:
+            if not s.hard or s.type == "race" or s.note:
+                continue  # a race is its predicted time; a changed session says why
+            main = MainSet(s.type, "", s.reps, s.target_rpe or 0)
+            fallback = 330.0 if s.paces is None else s.paces.five_k * 1.05
+            expected = s.warm_up_min + round(main_set_minutes(main, fallback)) + s.cool_down_min
+            assert s.planned_min == expected, s
