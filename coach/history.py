@@ -64,6 +64,9 @@ class Run:
     rpe: int | None = None
     quality: int | None = None
     changed: bool = False  # the runner did something other than the planned session
+    # A changed quality session counts as the step's session only when the runner says
+    # they did it anyway (e.g. moved to another route or time). Not yet in the JSON form.
+    did_quality: bool = False
     type: Literal["run"] = "run"
 
 
@@ -176,6 +179,7 @@ def merge_runs(old: Run | None, new: Run) -> Run:
         rpe=max(rpes) if rpes else None,
         quality=min(qualities) if qualities else None,
         changed=old.changed or new.changed,
+        did_quality=old.did_quality or new.did_quality,
     )
 
 

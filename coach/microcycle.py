@@ -273,7 +273,7 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
     easy_total = min(max(remaining - long_min, 0), math.floor(each * len(easy)))
     # When easy runs hit their ceiling the week comes out shorter than its target, and the
     # long run's share must hold of the week as planned, not of the target.
-    share = long_run_cap(runs)
+    share = long_run_cap(running + len(easy) + has_long)  # the runs left after extra rests
     for _ in range(20):
         total = sum(hard_min.values()) + fixed_total + easy_total + long_min
         if long_min <= share * total:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from coach import ladder
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
 from coach.history import (
+    HEALTH_REASONS,
     Cross,
     DeloadRequest,
     Goal,
@@ -62,13 +63,16 @@ from coach.readiness import (
 DEFAULT_WEEKS_AHEAD = 4
 VOLUME_CAP = 1.3  # the return to speed is not a mileage build: at most +30 % on the start
 PROGRESS_GAIN = 1.10
-DELOAD_SHARE, DELOAD_MAX_OF_PREVIOUS = 0.65, 0.70
+DELOAD_SHARE = 0.65  # 35 % below the last normal build week (COACHING.md: 30-40 %)
 RECOVERY_SHARE = 0.75
 BUSY_SHARE = 0.8
 TAPER_SHARE = 0.6
 RACE_WEEK_SHARE = 0.45
 RESUME_SHARE = 0.8
+RESUME_GAIN = 1.15  # the first full week after a break: at most 15 % above what was run
+RESUME_FLOOR_MIN = 60  # ... but after a week fully off, an hour of easy running, not nothing
 LONG_BREAK_DAYS = 7
+ILLNESS_DAYS, EASY_RUNS_AFTER_ILLNESS = 5, 2
 PAUSED_WEEK_DAYS = 4
 TRIAL_EVERY_BLEND_WEEKS = 6
 MISSING_RPE = 4  # a run logged without RPE (a watch file) counts as easy until told
@@ -255,8 +259,12 @@ class _State:
     blend_variant: int = 0
     extra_variant: int = 0
     deload_next: date | None = None
+    easy_runs_owed: int = 0  # back from illness: easy runs still due before any hard one
     # The most a build week may plan: 10 % above the build week before it, as planned.
     ceiling: int | None = None
+    ceiling_why: str | None = None  # when the ceiling is not the usual 10 % rule
+    last_build: int | None = None  # minutes of the last normal build week, as planned
+    build_planned: int | None = None  # minutes of the last build week of any sort, as planned
     last_paces: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
@@ -298,10 +306,27 @@ def _review(
             quality_scores.append(run.quality)
         if s.type != "rest" and run is None and skip is not None:
             (health_missed if skip.for_health else life_missed).append(s.date)
+        is_main = s.date == main_day
+        if is_main and not s.hard and s.note and s.type != "rest":
+            # A flagged morning (or the 48 h rule) turned it into an easy run: not done.
+            missing = (
+                f"{day_label(s.date)}'s quality session became an easy run, so we hold "
+                "the step until it is done."
+            )
         if not s.hard or s.type in ("race", "time_trial") or s.target_rpe is None:
             continue
         label = f"{day_label(s.date)}'s {s.title}"
-        is_main = s.date == main_day
+        if is_main and run is None and skip is not None:
+            missing = (
+                f"{label} was skipped ({skip.reason}), so we hold the step: progress comes "
+                "from the session done."
+            )
+            continue
+        if is_main and run is not None and run.changed and not run.did_quality:
+            missing = (
+                f"{label} was changed, so it doesn't count as the step's session: we hold the step."
+            )
+            continue
         if run is None or run.rpe is None:
             if skip is None and is_main:
                 missing = f"I didn't hear how {label} went, so we hold the step."
@@ -358,6 +383,7 @@ def _review(
         quality_done=done,
         quality_one_over=one_over,
         quality_missing=missing,
+        quality_expected=week.kind in ("build", "recovery"),
         missed_for_life=tuple(life_missed),
         busy=busy,
         deload_requested=state.deload_next,
@@ -396,6 +422,11 @@ def _paused_days(start: date, facts: _Facts) -> int:
     if not facts.pauses:
         return 0
     return sum(1 for i in range(7) if facts.pause_on(start + timedelta(days=i)) is not None)
+
+
+def _last_pause_was_illness(start: date, facts: _Facts) -> bool:
+    ended = [(end, reason) for s, end, reason in facts.pauses if end < start + timedelta(days=7)]
+    return bool(ended) and max(ended)[1].lower() in HEALTH_REASONS
 
 
 def _break_length(start: date, facts: _Facts) -> int:
@@ -497,7 +528,8 @@ def _shape(
 def _within_ceiling(target: int, state: _State) -> tuple[int, str | None]:
     """A build week's minutes, and why, when they are held below the plan's level."""
     if state.ceiling is not None and target > state.ceiling:
-        return state.ceiling, f"{state.ceiling} minutes: at most 10 % above last week."
+        why = state.ceiling_why or "at most 10 % above last week"
+        return state.ceiling, f"{state.ceiling} minutes: {why}."
     return target, None
 
 
@@ -551,13 +583,21 @@ def _resume(start: date, facts: _Facts, state: _State, paces: TrainingPaces | No
         )
     else:
         state.step = max(state.step, ladder.FIRST_STEP)
-        why = f"Back after {days_off} day(s) off: same step, same volume."
+        days = "1 day" if days_off == 1 else f"{days_off} days"
+        why = f"Back after {days} off: same step, same volume."
     target, held = _within_ceiling(state.base, state)
+    reasons = (why,) if held is None else (why, held)
+    if _last_pause_was_illness(start, facts):
+        reasons = (
+            *reasons,
+            "How do you feel now? Tell me if anything is still off: the first runs back "
+            "are easy either way.",
+        )
     return _Shape(
         "build",
         state.step,
         ladder.PHASES[state.step],
-        WeeklyDecision("resume", (why,) if held is None else (why, held)),
+        WeeklyDecision("resume", reasons),
         target,
         ladder.step_main_set(state.step, paces, state.blend_variant),
     )
@@ -571,15 +611,17 @@ def _apply(
     step_set = _current_set(state, paces)
     reasons = list(decision.reasons)
     if action == "deload":
-        target = _floor5(state.base * DELOAD_SHARE)
-        if previous.kind != "deload":
-            # Never more than 70 % of the week before; a second deload in a row keeps the
-            # same reduced volume rather than spiralling down.
-            target = min(target, _floor5(previous.planned_min * DELOAD_MAX_OF_PREVIOUS))
+        # 35 % below the last normal build week, whatever came since: a deload after a
+        # recovery or busy week is not compounded on it, and a second deload in a row keeps
+        # the same volume rather than spiralling down.
+        normal = state.last_build or state.base
+        target = 5 * round(normal * DELOAD_SHARE / 5)
         reasons.append(f"So: {target} minutes, and a technique run instead of the hard session.")
         return _shaped("deload", state.step, "deload", action, reasons, target, ladder.technique())
     if action == "recovery":
-        target = _floor5(state.base * RECOVERY_SHARE)
+        # A quarter below the build week it follows, as planned (which the 10 % ceiling or
+        # the runner's days may have kept under the plan's level).
+        target = _floor5(min(state.base, state.build_planned or state.base) * RECOVERY_SHARE)
         reasons.append(f"So: {target} minutes; the quality session is kept but shorter.")
         return _shaped(
             "recovery", state.step, "recovery", action, reasons, target, ladder.shorter(step_set)
@@ -669,6 +711,8 @@ def _build(
 ) -> tuple[Session, ...]:
     extra = None
     terrain = False
+    if shape.decision.action == "resume":
+        state.extra_last = index  # no extra hard session in the week after a comeback
     if shape.kind == "build" and shape.decision.action == "progress":
         paces = facts.paces_on(start)
         if state.step >= ladder.EXTRA_SESSION_FROM_STEP and index - state.extra_last >= 2:
@@ -737,6 +781,15 @@ def _adjust(
             if s.type != "rest" or not s.note:
                 out[i] = rest_instead(s, f"Paused ({reason}).")
             continue
+        if facts.pauses and _illness_ended_on(s.date, facts):
+            state.easy_runs_owed = EASY_RUNS_AFTER_ILLNESS
+        if state.easy_runs_owed and s.type != "rest":
+            state.easy_runs_owed -= 1
+            if s.hard and s.type != "race":
+                why = "Back from illness: two easy runs come before any hard session."
+                out[i] = easy_instead(s, why)
+                changes.append(f"{day_label(s.date)}: easy instead of {s.title}. {why}")
+                continue
         if request is not None and s.date >= request and s.type != "race":
             out[i] = lighter(s, ladder.technique(), "Lighter: you asked for a deload.")
             continue
@@ -771,6 +824,18 @@ def _adjust(
     return tuple(out), changes
 
 
+def _illness_ended_on(day: date, facts: _Facts) -> bool:
+    """`day` is the first day after a health pause of ILLNESS_DAYS or more."""
+    for first, last, reason in facts.pauses:
+        if (
+            last == day - timedelta(days=1)
+            and reason.lower() in HEALTH_REASONS
+            and (last - first).days + 1 >= ILLNESS_DAYS
+        ):
+            return True
+    return False
+
+
 def _readiness_swap(session: Session, facts: _Facts) -> str | None:
     """Move today's hard session to an easy run when this morning's resting HR is flagged."""
     readings = facts.rhr_between(session.date, session.date)
@@ -790,6 +855,46 @@ def _readiness_swap(session: Session, facts: _Facts) -> str | None:
 
 
 # --- the plan --------------------------------------------------------------------------
+
+
+def _special_ceiling(
+    previous: Week,
+    weeks: list[Week],
+    start: date,
+    today: date,
+    facts: _Facts,
+    state: _State,
+    planned_before: int,
+) -> None:
+    """Ceilings on a week's minutes beyond the 10 % rule, each with its reason."""
+    normal = state.last_build
+    if previous.kind == "deload" and normal is not None:
+        # Back from a deload in two steps: halfway this week, the usual level the next.
+        state.ceiling = _floor5((previous.planned_min + normal) / 2)
+        state.ceiling_why = "halfway back to your usual volume after the lighter week"
+        return
+    if previous.kind == "recovery" and state.build_planned is not None:
+        # After the 3:1 recovery week: back to the last build week, plus the usual 10 %.
+        state.ceiling = int(state.build_planned * PROGRESS_GAIN)
+    before = weeks[-2] if len(weeks) >= 2 else None
+    back_from_deload = before is not None and before.kind == "deload"
+    if back_from_deload and previous.kind == "build" and normal is not None:
+        state.ceiling = max(state.ceiling or 0, normal)
+    if _paused_days(previous.start, facts) and not _paused_days(start, facts):
+        # The first full week after a break: what was actually run, plus at most 15 %.
+        if start - timedelta(days=1) <= today:
+            ran = sum(r.duration_min for d, r in facts.runs.items() if previous.start <= d < start)
+        else:
+            ran = previous.planned_min
+        floor = RESUME_FLOOR_MIN
+        cap = max(_floor5(ran * RESUME_GAIN), floor)
+        if state.ceiling is None or cap < state.ceiling:
+            state.ceiling = cap
+            state.ceiling_why = (
+                f"{RESUME_GAIN * 100 - 100:.0f} % above the {ran:.0f} you ran last week"
+                if cap > floor
+                else "a gentle first full week back"
+            )
 
 
 def _metrics(facts: _Facts, profile: Profile, today: date) -> Metrics:
@@ -837,12 +942,22 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         # measured against last week as planned, not as life cut it short mid-week.
         build_before = previous is not None and previous.kind == "build"
         state.ceiling = int(planned_at_start * PROGRESS_GAIN) if build_before else None
+        state.ceiling_why = None
+        if previous is not None:
+            _special_ceiling(previous, weeks, week_start, today, facts, state, planned_at_start)
         shape = _shape(index, week_start, profile, facts, state, previous, review)
         shape = _dosed(shape, facts.paces_on(week_start + timedelta(days=profile.quality_day)))
         sessions = _build(index, week_start, shape, profile, facts, state)
         goal = facts.goal_as_of(week_start + timedelta(days=6))
         next_fixed = None if goal is None else goal.date
         planned_at_start = sum(s.planned_min for s in sessions)
+        if shape.kind == "build":
+            state.build_planned = planned_at_start
+        usual = shape.decision.action in ("start", "progress", "hold", "repeat")
+        # A busy week or a comeback is not the usual level a deload is measured from.
+        normal = usual and not shape.decision.simplified and state.ceiling_why is None
+        if shape.kind == "build" and normal:
+            state.last_build = planned_at_start
         sessions, changes = _adjust(sessions, facts, state, last_hard, next_fixed)
         hard_days = [s.date for s in sessions if s.hard]
         if hard_days:
@@ -854,8 +969,14 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         else:
             state.streak = 0
         d = shape.decision
+        reasons = d.reasons
+        if planned_at_start != shape.target_min:
+            # Runs that do not fit the runner's days leave the week shorter: every number
+            # in the decision is the one planned.
+            said, planned = f"{shape.target_min} minutes", f"{planned_at_start} minutes"
+            reasons = tuple(r.replace(said, planned) for r in reasons)
         trial = _trial_note(previous, facts)
-        reasons = d.reasons if trial is None else (trial, *d.reasons)
+        reasons = reasons if trial is None else (trial, *reasons)
         weeks.append(
             Week(
                 start=week_start,
