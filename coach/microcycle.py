@@ -160,9 +160,11 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
     if recipe.extra is None or recipe.extra_as_finish:
         return sessions
     planned = sum(s.planned_min for s in sessions)
-    if planned >= EXTRA_FITS_SHARE * recipe.target_min:
+    if EXTRA_FITS_SHARE * recipe.target_min <= planned <= recipe.target_min:
         return sessions
     instead = _build_week(replace(recipe, extra_as_finish=True), profile, paces_on)
+    if planned > recipe.target_min:  # the two hard sessions alone overfill a small week
+        return instead
     return instead if sum(s.planned_min for s in instead) > planned else sessions
 
 
