@@ -112,6 +112,10 @@ class TimeTrial:
     date: date
     distance_m: float
     time_s: float
+    # Set for a result the runner has not confirmed yet (read from a check-in, free text or
+    # a watch file): a jump of more than 10 % in VDOT then waits for confirmation, and a
+    # slower trial is read as fatigue (coach.results). Not yet read from the JSON form.
+    unconfirmed: bool = False
     type: Literal["time_trial"] = "time_trial"
 
 

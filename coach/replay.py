@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coach import ladder
+from coach import ladder, results
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
 from coach.history import (
     HEALTH_REASONS,
@@ -25,6 +25,7 @@ from coach.history import (
     History,
     Pause,
     Profile,
+    RaceResult,
     RestingHR,
     Resume,
     Run,
@@ -108,12 +109,17 @@ class _Facts:
     pauses: list[tuple[date, date, str]] = field(default_factory=list)  # inclusive ranges
     goals: list[tuple[date, Goal | None]] = field(default_factory=list)  # (set on, goal)
     first_day: date | None = None
+    stale: RaceResult | None = None  # the profile's result, too old to set paces
+    slower: list[tuple[date, float]] = field(default_factory=list)  # trials read as fatigue
+    unconfirmed: list[tuple[date, float]] = field(default_factory=list)  # >10 % jumps
 
     @classmethod
     def read(cls, history: History, today: date) -> _Facts:
         f = cls(goals=[(date.min, history.profile.goal)])
         fit = history.profile.fitness
-        if fit is not None:
+        if fit is not None and results.too_old(fit.date, history.profile.start_date):
+            f.stale = fit  # the plan opens with a time trial, and says why
+        elif fit is not None:
             f.fitness.append((fit.date, _vdot_from_race(fit.distance_m, fit.time_s)))
         open_pauses: list[Pause] = []
         resumes: list[date] = []
@@ -134,7 +140,17 @@ class _Facts:
             elif isinstance(e, Cross):
                 f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
             elif isinstance(e, TimeTrial):
-                f.trials.append((e.date, _vdot_from_race(e.distance_m, e.time_s)))
+                vdot = _vdot_from_race(e.distance_m, e.time_s)
+                current = f.fitness[-1][1] if f.fitness else None
+                if results.needs_confirmation(current, vdot) and e.unconfirmed:
+                    f.unconfirmed.append((e.date, vdot))
+                    continue
+                retest = bool(f.slower) and f.slower[-1][0] >= (f.trials or [(date.min, 0)])[-1][0]
+                if results.slower(current, vdot) and not retest and e.unconfirmed:
+                    # Read first as fatigue: paces stay, and a re-test comes in 3 weeks.
+                    f.slower.append((e.date, vdot))
+                    continue
+                f.trials.append((e.date, vdot))
                 f.fitness.append(f.trials[-1])
             elif isinstance(e, DeloadRequest):
                 f.deloads.append(e.date)
@@ -259,6 +275,7 @@ class _State:
     blend_variant: int = 0
     extra_variant: int = 0
     deload_next: date | None = None
+    retest_on: date | None = None  # a slower trial is re-run from this date
     easy_runs_owed: int = 0  # back from illness: easy runs still due before any hard one
     # The most a build week may plan: 10 % above the build week before it, as planned.
     ceiling: int | None = None
@@ -349,6 +366,15 @@ def _review(
             state.last_paces[s.title] = (pace, run.rpe)
 
     end = week.start + timedelta(days=6)
+    for day, vdot in facts.slower:
+        if week.start <= day <= end:
+            current = facts.vdot_on(day)
+            flags.append(
+                f"{day_label(day)}'s time trial (VDOT {vdot:.1f}) was slower than your last "
+                f"result ({current or 0:.1f}): more likely fatigue than lost fitness, so your "
+                "paces stay and we re-test in 3 weeks."
+            )
+            state.retest_on = day + timedelta(days=results.RETEST_AFTER_DAYS)
     rhr_flag = _rhr_flag(week.start, end, facts, flags)
     if sum(1 for q in quality_scores if q <= 4) >= 2:
         flags.append("Two sessions scored 4/10 or less for how they went.")
@@ -514,7 +540,9 @@ def _shape(
             main,
         )
     if previous is None:
-        return _start(profile, state, paces)
+        # The assessment stays a trial in its week: a result logged on the trial's day
+        # starts the ladder next week, it does not rewrite this one.
+        return _start(profile, state, facts.paces_on(start), facts.stale)
 
     if review is None:  # the week before has not finished: plan as if it goes to plan
         decision = weekly_decision(WeekReview(deload_requested=state.deload_next), state.streak)
@@ -538,12 +566,20 @@ def _current_set(state: _State, paces: TrainingPaces | None) -> ladder.MainSet:
     return ladder.step_main_set(max(state.step, ladder.FIRST_STEP), paces, state.blend_variant)
 
 
-def _start(profile: Profile, state: _State, paces: TrainingPaces | None) -> _Shape:
+def _start(
+    profile: Profile, state: _State, paces: TrainingPaces | None, stale: RaceResult | None = None
+) -> _Shape:
     if paces is None:
         why = (
             "No recent race or time trial: this week's quality session is a 5K time trial "
             "so every pace after it is yours."
         )
+        if stale is not None:
+            why = (
+                f"Your {stale.distance_m / 1000:g} km in {format_duration(stale.time_s)} is "
+                f"from {stale.date:%b %Y}, more than 8 weeks ago: fitness moves, so this "
+                "week's quality session is a 5K time trial and every pace after it is yours."
+            )
         state.step = 0
         return _Shape(
             "assessment",
@@ -610,6 +646,14 @@ def _apply(
     action: Action = decision.action
     step_set = _current_set(state, paces)
     reasons = list(decision.reasons)
+    start = previous.start + timedelta(days=7)
+    if action in ("progress", "hold") and state.retest_on is not None and start >= state.retest_on:
+        state.retest_on = None
+        reasons.append("Three weeks after the slower trial: a re-test tells fatigue from fitness.")
+        target, _ = _within_ceiling(state.base, state)
+        return _shaped(
+            "assessment", state.step, "time trial", action, reasons, target, ladder.time_trial()
+        )
     if action == "deload":
         # 35 % below the last normal build week, whatever came since: a deload after a
         # recovery or busy week is not compounded on it, and a second deload in a row keeps
@@ -684,6 +728,14 @@ def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
         return None
     end = previous.start + timedelta(days=6)
     trials = [(d, v) for d, v in facts.trials if previous.start <= d <= end]
+    pending = [(d, v) for d, v in facts.unconfirmed if previous.start <= d <= end]
+    if pending and not trials:
+        day, vdot = pending[-1]
+        was = facts.vdot_on(day)
+        return (
+            f"{day_label(day)}'s result would lift VDOT from {was or 0:.1f} to {vdot:.1f}, "
+            "more than 10 %: confirm it and every pace follows; until then they stay."
+        )
     if not trials:
         return None
     vdot = trials[-1][1]

@@ -164,7 +164,7 @@ def test_a_time_trial_recalibrates_paces_from_that_day() -> None:
     history = compliant_weeks(make_history(), 1)
     tuesday = history.profile.start_date + timedelta(weeks=1, days=1)
     old = plan(history, tuesday)
-    faster = with_events(history, TimeTrial(tuesday, 5000, predict_race_s(48, 5000)))
+    faster = with_events(history, TimeTrial(tuesday, 5000, predict_race_s(47, 5000)))
     new = plan(faster, tuesday)
     assert new.vdot is not None and old.vdot is not None and new.vdot > old.vdot
     wednesday = new.week.sessions[2]
