@@ -97,6 +97,7 @@ class _Facts:
     skipped: dict[date, Skipped] = field(default_factory=dict)
     loads: dict[date, float] = field(default_factory=lambda: defaultdict(float))
     load_origin: date = date.min
+    load_seed: float = 0.0
     load_series: list[float] = field(default_factory=list)  # one per day, origin..today
     acute: list[float] = field(default_factory=list)  # EWMA of load_series, 7 days
     chronic: list[float] = field(default_factory=list)  # EWMA of load_series, 28 days
@@ -168,17 +169,20 @@ class _Facts:
             f.rhr_squares.append(f.rhr_squares[-1] + bpm * bpm)
         f.fitness.sort(key=lambda item: item[0])
         f.fitness_dates = [d for d, _ in f.fitness]
+        # Seeding the averages with the stated weekly minutes (load.seeded_daily_load) waits
+        # for /stats to do the same, so the chart and the coach never disagree.
         f._index_loads(min(history.profile.start_date, f.first_day or today), today)
         f.pauses = _pause_ranges(open_pauses, resumes)
         return f
 
-    def _index_loads(self, origin: date, today: date) -> None:
+    def _index_loads(self, origin: date, today: date, seed: float = 0.0) -> None:
         """Daily loads from the first fact to today, and their EWMAs, computed once."""
         self.load_origin = origin
+        self.load_seed = seed
         days = max((today - origin).days + 1, 0)
         self.load_series = [self.loads.get(origin + timedelta(days=i), 0.0) for i in range(days)]
-        self.acute = ewma_series(self.load_series, ACUTE_DAYS)
-        self.chronic = ewma_series(self.load_series, CHRONIC_DAYS)
+        self.acute = ewma_series(self.load_series, ACUTE_DAYS, seed)
+        self.chronic = ewma_series(self.load_series, CHRONIC_DAYS, seed)
 
     def vdot_on(self, day: date) -> float | None:
         i = bisect.bisect_right(self.fitness_dates, day)
@@ -231,7 +235,10 @@ class _Facts:
     def acwr_on(self, day: date) -> float | None:
         """`load.acute_chronic_ratio` of the loads up to `day`, from the precomputed EWMAs."""
         i = (day - self.load_origin).days
-        if i + 1 < CHRONIC_DAYS or i >= len(self.chronic) or self.chronic[i] == 0:
+        # Seeded from the stated weekly minutes, the ratio means something from day one;
+        # unseeded, only after 28 days of data.
+        early = i + 1 < CHRONIC_DAYS and not self.load_seed
+        if early or i < 0 or i >= len(self.chronic) or self.chronic[i] == 0:
             return None
         return self.acute[i] / self.chronic[i]
 
@@ -359,11 +366,18 @@ def _review(
             done = felt + "."
         if run.distance_m:
             pace = run.duration_min * 60 / (run.distance_m / 1000)
-            previous = state.last_paces.get(s.title)
+            # Comparable: the same kind of session over the same rep distance.
+            key = f"{s.type} {s.reps[0].distance_m:g}" if s.reps else s.title
+            previous = state.last_paces.get(key)
             if previous and declining_performance(pace, run.rpe, *previous):
                 drop = (pace / previous[0] - 1) * 100
-                flags.append(f"{label} was {drop:.0f} % slower than last time at the same effort.")
-            state.last_paces[s.title] = (pace, run.rpe)
+                effort = (
+                    "at the same effort"
+                    if run.rpe == previous[1]
+                    else f"at a harder effort ({run.rpe}/10 against {previous[1]})"
+                )
+                flags.append(f"{label} was {drop:.0f} % slower than last time {effort}.")
+            state.last_paces[key] = (pace, run.rpe)
 
     end = week.start + timedelta(days=6)
     for day, vdot in facts.slower:
@@ -389,7 +403,9 @@ def _review(
     if sum(1 for _, w in wellness if w.mood is not None and w.mood <= 2) >= 2:
         flags.append("Your mood was low on two days.")
     if health_missed:
-        flags.append(f"{len(health_missed)} session(s) missed through illness or injury.")
+        n = len(health_missed)
+        sessions = "1 session" if n == 1 else f"{n} sessions"
+        flags.append(f"{sessions} missed through illness or injury.")
     stressed = sum(1 for _, w in wellness if w.stress is not None and w.stress >= 4)
     busy = None
     if stressed >= 2:
@@ -426,19 +442,27 @@ def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[str]) -> bool:
     if recent and rhr_recent_flag(recent, baseline):
         mean = sum(recent) / len(recent)
         flags.append(
-            f"Resting HR averaged {mean:.0f} over the last {len(recent)} mornings, "
+            f"Resting HR averaged {mean:.0f} over the last {_mornings(len(recent))}, "
             f"{mean - baseline.mean:.0f} above your {baseline.mean:.0f} baseline "
             f"(limit +{rhr_threshold(baseline):.0f})."
         )
         return True
-    for bpm in week_readings:
-        if rhr_single_morning_flag(bpm, baseline):
-            flags.append(
-                f"One morning your resting HR was {bpm}, {bpm - baseline.mean:.0f} above "
-                f"your {baseline.mean:.0f} baseline."
-            )
-            return True
-    return False
+    high = [bpm for bpm in week_readings if rhr_single_morning_flag(bpm, baseline)]
+    if len(high) == 1:
+        flags.append(
+            f"One morning your resting HR was {high[0]}, {high[0] - baseline.mean:.0f} above "
+            f"your {baseline.mean:.0f} baseline."
+        )
+    elif high:
+        flags.append(
+            f"Your resting HR was high on {_mornings(len(high))} this week (up to {max(high)}, "
+            f"against your {baseline.mean:.0f} baseline)."
+        )
+    return bool(high)
+
+
+def _mornings(n: int) -> str:
+    return "1 morning" if n == 1 else f"{n} mornings"
 
 
 # --- deciding a week -------------------------------------------------------------------
