@@ -24,7 +24,7 @@ from coach.paces import (
     vdot_from_race,
 )
 from coach.replay import plan
-from coach.simulate import SCENARIOS, Scenario, simulate
+from coach.simulate import GOAL_SCENARIOS, SCENARIOS, Scenario, simulate
 
 EXIT_BAD_INPUT = 2
 
@@ -121,7 +121,12 @@ def _simulate(args: argparse.Namespace) -> str:
     if args.json:
         return json.dumps(plan_to_dict(result, history.profile.units), ensure_ascii=False)
     lines = [f"Scenario {scenario}: {len(history.events)} check-ins over {args.weeks} weeks."]
-    for week in result.weeks:
+    weeks = result.weeks
+    if scenario in GOAL_SCENARIOS:
+        # The goal race is the last Sunday: its last 4 weeks show the taper and the race.
+        weeks = tuple(w for w in weeks if w.start <= result.today)[-4:]
+        lines.append("The last 4 weeks, to the race:")
+    for week in weeks:
         lines.append("")
         step = f"step {week.step}" if week.step else week.phase
         lines.append(

@@ -33,7 +33,9 @@ class WeekReview:
     rpe_drift: bool = False
     quality_done: str | None = None  # done at or under target
     quality_one_over: str | None = None
-    quality_missing: str | None = None  # planned, but neither logged nor skipped
+    quality_missing: str | None = None  # planned, but not done as planned (skipped, changed…)
+    # The week had the step's quality session: progress needs it done at or under target.
+    quality_expected: bool = False
     missed_for_life: tuple[date, ...] = ()
     busy: str | None = None
     deload_requested: date | None = None
@@ -75,5 +77,9 @@ def weekly_decision(review: WeekReview, build_streak: int) -> WeeklyDecision:
         return WeeklyDecision("hold", (review.quality_one_over,))
     if review.quality_missing is not None:
         return WeeklyDecision("hold", (review.quality_missing,))
+    if review.quality_expected and review.quality_done is None:
+        return WeeklyDecision(
+            "hold", ("The week's quality session was not done, so we hold the step.",)
+        )
     done = review.quality_done or "The week went to plan."
     return WeeklyDecision("progress", (done, "No warning signs."))

@@ -8,14 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from coach.decision import day_label
+from coach.microcycle import COOL_DOWN_MIN, WARM_UP_MIN
 from coach.model import Plan, Rep, Session, Week
 from coach.paces import TrainingPaces, Units, format_distance, format_duration, format_pace
 
 WARM_UP_HARD = (
-    "Warm-up: 15 min easy, then mobility (leg swings, hip circles) and activation "
+    "Warm-up: {n} min easy, then mobility (leg swings, hip circles) and activation "
     "(glute bridges, A-skips), and 3 relaxed strides."
 )
-COOL_DOWN = "Cool-down: 10 min easy jog."
+COOL_DOWN = "Cool-down: {n} min easy jog."
 RECOVERY_NOTE = (
     "Afterwards: protein and carbohydrate within the hour, drink to thirst, and aim for "
     "8 hours of sleep tonight."
@@ -25,6 +26,11 @@ CUES = (
     "Cue: quick, light cadence; feet land under you.",
     "Cue: a strong exhale every few strides keeps you loose.",
     "Cue: run tall, eyes ahead, arms swinging front to back.",
+)
+EASY_CUES = (
+    "Cue: easy enough to chat in full sentences; relax the jaw.",
+    "Cue: soft, quiet feet and a light, quick step.",
+    "Cue: tall posture, loose shoulders, breathe through the belly.",
 )
 STRIDES = "Finish with {n}×20 s strides: quick and relaxed, walk back between them."
 REST = "Rest day. If you feel like moving: 20-30 min walk, easy spin or mobility."
@@ -79,27 +85,47 @@ def describe_session(session: Session, units: Units) -> str:
             "cross": "easy cross-training",
         }[t]
         lines.append(f"{session.planned_min} min {what}: {pace}, RPE {session.target_rpe}.")
+        if t == "long" and session.reps:
+            finish = session.reps[0]
+            at = (
+                "at marathon pace, " + format_pace(finish.pace_s_per_km, units)
+                if finish.pace_s_per_km is not None
+                else "at a steady, strong effort"
+            )
+            lines.append(
+                f"Finish the last {format_distance(finish.distance_m, units)} {at}: "
+                "a progression, not a race."
+            )
         if session.strides:
             lines.append(STRIDES.format(n=session.strides))
+        lines.append(EASY_CUES[session.date.toordinal() % len(EASY_CUES)])
         return "\n".join(lines)
     if t == "technique":
         lines.append(
             f"{session.planned_min} min easy with drills (A-skips, high knees, butt kicks, "
             f"2×20 m each) and {session.strides}×20 s relaxed strides. RPE {session.target_rpe}."
         )
+        lines.append(CUES[session.date.toordinal() % len(CUES)])
         return "\n".join(lines)
 
-    lines.append(WARM_UP_HARD)
+    lines.append(WARM_UP_HARD.format(n=session.warm_up_min or WARM_UP_MIN))
     if t == "race":
         lines.append(_race_line(session, units))
     else:
         main = "; ".join(_rep_line(r, units, session) for r in session.reps)
         lines.append(f"Main set: {main}.")
-        lines.append(COOL_DOWN)
-        lines.append(
-            f"Target RPE {session.target_rpe}/10: finish every rep with good form, never near "
-            "failure; the last rep as quick as the first."
-        )
+        lines.append(COOL_DOWN.format(n=session.cool_down_min or COOL_DOWN_MIN))
+        if t == "time_trial":
+            # An all-out effort is near failure by design; what matters is that it is even.
+            lines.append(
+                f"Target RPE {session.target_rpe}/10: a hard, even effort; start no faster "
+                "than you can finish, and give the last kilometre everything."
+            )
+        else:
+            lines.append(
+                f"Target RPE {session.target_rpe}/10: finish every rep with good form, never "
+                "near failure; the last rep as quick as the first."
+            )
     lines.append(CUES[session.date.toordinal() % len(CUES)])
     lines.append(RECOVERY_NOTE)
     return "\n".join(lines)

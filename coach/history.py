@@ -67,7 +67,8 @@ class Run:
     rpe: int | None = None
     quality: int | None = None
     changed: bool = False  # the runner did something other than the planned session
-    # With `changed`: what they ran instead, as they said it (see RUN_INSTEAD).
+    # With `changed`: what they ran instead, as they said it (see RUN_INSTEAD). A changed
+    # quality session counts as the step's session only when this says "quality".
     instead: str | None = None
     type: Literal["run"] = "run"
 
@@ -114,6 +115,10 @@ class TimeTrial:
     date: date
     distance_m: float
     time_s: float
+    # Set for a result the runner has not confirmed yet (read from a check-in, free text or
+    # a watch file): a jump of more than 10 % in VDOT then waits for confirmation, and a
+    # slower trial is read as fatigue (coach.results). Not yet read from the JSON form.
+    unconfirmed: bool = False
     type: Literal["time_trial"] = "time_trial"
 
 
@@ -226,6 +231,7 @@ def merge_runs(old: Run | None, new: Run) -> Run:
         rpe=max(rpes) if rpes else None,
         quality=min(qualities) if qualities else None,
         changed=old.changed or new.changed,
+        instead=old.instead or new.instead,
     )
 
 

@@ -42,11 +42,17 @@ def ewma_lambda(days: int) -> float:
     return 2 / (days + 1)
 
 
-def ewma_series(daily_loads: Sequence[float], days: int) -> list[float]:
-    """Exponentially weighted moving average of daily load, starting from 0."""
+def seeded_daily_load(weekly_minutes: float, rpe: float) -> float:
+    """The daily load a runner's stated weekly minutes stand for: the starting value of both
+    averages, so the first weeks are not read as a spike from nothing (docs/method.md)."""
+    return session_load(rpe, weekly_minutes) / 7
+
+
+def ewma_series(daily_loads: Sequence[float], days: int, start: float = 0.0) -> list[float]:
+    """Exponentially weighted moving average of daily load, from `start` (0: no history)."""
     lam = ewma_lambda(days)
     out: list[float] = []
-    value = 0.0
+    value = start
     for load in daily_loads:
         value = load * lam + (1 - lam) * value
         out.append(value)

@@ -7,13 +7,14 @@ The minutes of the sessions add up to the week's target whenever the days allow 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from coach.history import Profile
 from coach.ladder import MainSet, main_set_minutes
-from coach.model import Session, SessionType
+from coach.model import Rep, Session, SessionType
 from coach.paces import TrainingPaces
 
 WARM_UP_MIN, COOL_DOWN_MIN = 15, 10
@@ -21,7 +22,13 @@ SHORT_WARM_UP_MIN, SHORT_COOL_DOWN_MIN = 10, 5
 TECHNIQUE_MIN = 30
 MIN_EASY_MIN = 20
 MAX_EASY_MIN = 90
-LONG_RUN_SHARE = 0.28  # capped at ~30 % of the week
+LONG_RUN_SHARE = 0.28  # the aim; never above LONG_RUN_CAP of the week
+# The long run's ceiling as a share of the week, by how many runs the week has. With three
+# runs an even split is a third each, so the long run may reach 40 %; with two it is the
+# only other run, up to half (docs/method.md, "Week shape").
+LONG_RUN_CAP, LONG_RUN_CAP_3_DAYS, LONG_RUN_CAP_2_DAYS = 0.30, 0.40, 0.50
+EXTRA_FITS_SHARE = 0.95  # an extra session that would cut the week by more stays off
+PROGRESSION_FINISH_MIN = 15  # a 3-day week's extra stimulus: the long run's last minutes at M
 STRIDES_PER_WEEK = 2
 STRIDES_COUNT = 5
 RACE_WARM_UP_MIN = 15
@@ -41,6 +48,7 @@ class WeekRecipe:
     race_day: date | None = None
     race_distance_m: float | None = None
     race_time_s: float | None = None
+    extra_as_finish: bool = False  # the extra session as the long run's progression finish
 
 
 def cyclic_gap(a: int, b: int) -> int:
@@ -60,16 +68,24 @@ def _rest(day: date, note: str = "") -> Session:
     )
 
 
+def _warm_cool(short: bool) -> tuple[int, int]:
+    return (SHORT_WARM_UP_MIN, SHORT_COOL_DOWN_MIN) if short else (WARM_UP_MIN, COOL_DOWN_MIN)
+
+
 def _hard_minutes(main: MainSet, paces: TrainingPaces | None, short: bool, week_min: int) -> int:
+    """Warm-up + main set with its recoveries + cool-down: what the runner will be out for."""
     if main.type == "technique":
         return min(TECHNIQUE_MIN, week_min)  # a tiny deload week shortens it too
-    warm, cool = (SHORT_WARM_UP_MIN, SHORT_COOL_DOWN_MIN) if short else (WARM_UP_MIN, COOL_DOWN_MIN)
+    warm, cool = _warm_cool(short)
     fallback = 330.0 if paces is None else paces.five_k * 1.05
-    return round(warm + main_set_minutes(main, fallback) + cool)
+    return warm + round(main_set_minutes(main, fallback)) + cool
 
 
-def _from_main(day: date, main: MainSet, minutes: int, paces: TrainingPaces | None) -> Session:
+def _from_main(
+    day: date, main: MainSet, minutes: int, paces: TrainingPaces | None, short: bool = False
+) -> Session:
     strides = STRIDES_COUNT + 1 if main.type == "technique" else 0
+    warm, cool = (0, 0) if main.type == "technique" else _warm_cool(short)
     return Session(
         date=day,
         type=main.type,
@@ -79,7 +95,40 @@ def _from_main(day: date, main: MainSet, minutes: int, paces: TrainingPaces | No
         reps=main.reps,
         paces=paces,
         strides=strides,
+        warm_up_min=warm,
+        cool_down_min=cool,
     )
+
+
+def long_run_cap(runs: int) -> float:
+    """The long run's ceiling as a share of the week, for a week of `runs` runs."""
+    if runs <= 2:
+        return LONG_RUN_CAP_2_DAYS
+    return LONG_RUN_CAP_3_DAYS if runs == 3 else LONG_RUN_CAP
+
+
+def _split(
+    remaining: int, easy_runs: int, has_long: bool, cap: int, aim: int, longest_hard: int
+) -> tuple[int, float]:
+    """(long run minutes, minutes of each easy run). The long run is at least as long as
+    each easy run and, when the cap allows, the hard sessions; it never takes more than its
+    cap. Minutes that do not fit are left out: a shorter week, never a bigger long run."""
+    if not has_long:
+        return 0, (min(MAX_EASY_MIN, remaining / easy_runs) if easy_runs else 0.0)
+    if easy_runs == 0:
+        return max(min(remaining, cap), 0), 0.0
+    fair = math.ceil(remaining / (easy_runs + 1))
+    long_min = max(min(cap, max(aim, fair, longest_hard)), 0)
+    each = min((remaining - long_min) / easy_runs, float(long_min), float(MAX_EASY_MIN))
+    return long_min, max(each, 0.0)
+
+
+def _progression_finish(paces: TrainingPaces | None) -> Rep:
+    """The last minutes of a 3-day runner's long run at marathon pace, by feel without paces."""
+    if paces is None:
+        return Rep(1, 2000, None, 0)
+    metres = PROGRESSION_FINISH_MIN * 60 / paces.marathon * 1000
+    return Rep(1, max(1000.0, round(metres, -2)), paces.marathon, 0)
 
 
 def _rest_day_for_daily_runner(profile: Profile) -> int:
@@ -89,15 +138,37 @@ def _rest_day_for_daily_runner(profile: Profile) -> int:
 
 
 def _extra_day(profile: Profile, easy_days: list[int]) -> int | None:
-    """An easy day at least 48 h from the quality day (around the week too), not the long run."""
-    candidates = [d for d in easy_days if cyclic_gap(d, profile.quality_day) >= 2]
+    """An easy day at least 48 h from the quality day (around the week too), never the long
+    run nor the day before it: the long run is run on fresh legs."""
+    before_long = (profile.long_run_day - 1) % 7
+    candidates = [
+        d for d in easy_days if cyclic_gap(d, profile.quality_day) >= 2 and d != before_long
+    ]
     if not candidates:
         return None
     return max(candidates, key=lambda d: (cyclic_gap(d, profile.quality_day), -d))
 
 
 def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple[Session, ...]:
-    """Seven sessions, Monday first; rest days included."""
+    """Seven sessions, Monday first; rest days included.
+
+    An extra hard session takes an easy day. When that leaves too few easy minutes to
+    fill the week without the long run outgrowing its share, the extra stimulus becomes a
+    progression finish of the long run instead, as on a 3-day week.
+    """
+    sessions = _build_week(recipe, profile, paces_on)
+    if recipe.extra is None or recipe.extra_as_finish:
+        return sessions
+    planned = sum(s.planned_min for s in sessions)
+    if EXTRA_FITS_SHARE * recipe.target_min <= planned <= recipe.target_min:
+        return sessions
+    instead = _build_week(replace(recipe, extra_as_finish=True), profile, paces_on)
+    if planned > recipe.target_min:  # the two hard sessions alone overfill a small week
+        return instead
+    return instead if sum(s.planned_min for s in instead) > planned else sessions
+
+
+def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple[Session, ...]:
     start = recipe.start
     run_days = set(profile.run_days)
     if len(run_days) == 7:
@@ -122,14 +193,23 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
         and d != race_wd
         and not (race_wd is not None and abs(d - race_wd) == 1)  # rest around the race
     ]
+    finish = False
     if recipe.extra is not None and race_wd is None:
-        extra_wd = _extra_day(profile, [d for d in easy_days if d != long_day])
-        if extra_wd is not None:
-            hard[extra_wd] = recipe.extra
-            easy_days.remove(extra_wd)
+        if len(run_days) <= 3 or recipe.extra_as_finish:
+            # Three runs a week: the extra stimulus is a progression finish of the long run,
+            # so the only easy day stays easy.
+            finish = (
+                long_day in run_days
+                and long_day not in hard
+                and cyclic_gap(long_day, profile.quality_day) >= 2
+            )
+        else:
+            extra_wd = _extra_day(profile, easy_days)
+            if extra_wd is not None:
+                hard[extra_wd] = recipe.extra
+                easy_days.remove(extra_wd)
 
     sessions: dict[int, Session] = {}
-    hard_total = 0
     fixed_total = 0
     if race_wd is not None and 0 <= race_wd < 7:
         race_min = RACE_WARM_UP_MIN + round((recipe.race_time_s or 3600) / 60) + 5
@@ -154,38 +234,54 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
                 day, "The day after the race: rest, walk or an easy spin."
             )
 
+    has_long = long_day in run_days and long_day not in sessions
+    easy = sorted(easy_days, key=lambda d: (d != (profile.quality_day - 1) % 7, d))
+    rests: dict[int, str] = {}
+    running = sum(1 for x in sessions.values() if x.type != "rest") + len(hard)
+    if running + len(easy) + has_long == 7 and easy:
+        rests[easy.pop()] = "At least one day off a week."
+    runs = running + len(easy) + has_long
+    cap = math.floor(recipe.target_min * long_run_cap(runs))
+    aim = round(recipe.target_min * LONG_RUN_SHARE)
+
+    # A short warm-up and cool-down when the full ones would make a hard session longer
+    # than the long run may be, or the hard sessions most of a small week.
     short = False
+    hard_min: dict[int, int] = {}
     for _ in range(2):
-        hard_total = sum(
-            _hard_minutes(m, paces_on(start + timedelta(days=d)), short, recipe.target_min)
+        hard_min = {
+            d: _hard_minutes(m, paces_on(start + timedelta(days=d)), short, recipe.target_min)
             for d, m in hard.items()
+        }
+        too_long = has_long and any(
+            v > cap for d, v in hard_min.items() if hard[d].type != "technique"
         )
-        if hard_total <= 0.5 * recipe.target_min:
+        if sum(hard_min.values()) <= 0.5 * recipe.target_min and not too_long:
             break
         short = True
     for wd, main in hard.items():
         day = start + timedelta(days=wd)
         paces = paces_on(day)
-        sessions[wd] = _from_main(
-            day, main, _hard_minutes(main, paces, short, recipe.target_min), paces
-        )
+        sessions[wd] = _from_main(day, main, hard_min[wd], paces, short)
 
-    remaining = recipe.target_min - hard_total - fixed_total
-    has_long = long_day in run_days and long_day not in sessions
-    long_min = round(recipe.target_min * LONG_RUN_SHARE) if has_long else 0
+    remaining = recipe.target_min - sum(hard_min.values()) - fixed_total
+    longest_hard = max(hard_min.values(), default=0)
     # Too few minutes for every easy day: rest the day before the quality session first.
-    easy = sorted(easy_days, key=lambda d: (d != (profile.quality_day - 1) % 7, d))
-    rests: dict[int, str] = {}
-    while easy and (remaining - long_min) / len(easy) < MIN_EASY_MIN:
+    while True:
+        long_min, each = _split(remaining, len(easy), has_long, cap, aim, longest_hard)
+        if not easy or each >= MIN_EASY_MIN:
+            break
         rests[easy.pop(0)] = "An extra rest day this lighter week."
-    running = sum(1 for x in sessions.values() if x.type != "rest") + len(easy) + has_long
-    if running == 7 and easy:
-        rests[easy.pop()] = "At least one day off a week."
-    if not easy:
-        long_min = max(remaining, 0) if has_long else 0
-    elif (remaining - long_min) / len(easy) > MAX_EASY_MIN:
-        long_min = remaining - MAX_EASY_MIN * len(easy)
-    easy_total = max(remaining - long_min, 0)
+    easy_total = min(max(remaining - long_min, 0), math.floor(each * len(easy)))
+    # When easy runs hit their ceiling the week comes out shorter than its target, and the
+    # long run's share must hold of the week as planned, not of the target.
+    share = long_run_cap(running + len(easy) + has_long)  # the runs left after extra rests
+    for _ in range(20):
+        total = sum(hard_min.values()) + fixed_total + easy_total + long_min
+        if long_min <= share * total:
+            break
+        long_min = math.floor(share * (total - long_min) / (1 - share))
+        easy_total = min(easy_total, long_min * len(easy))
     easy.sort()
 
     # From step 5 the first easy run of every other week goes over hills or soft ground;
@@ -217,13 +313,16 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
         sessions[wd] = _rest(start + timedelta(days=wd), note)
     if has_long and long_min > 0:
         day = start + timedelta(days=long_day)
+        paces = paces_on(day)
+        finish_reps = (_progression_finish(paces),) if finish else ()
         sessions[long_day] = Session(
             date=day,
             type="long",
-            title="Long steady run",
+            title="Long run, progression finish" if finish else "Long steady run",
             planned_min=long_min,
-            target_rpe=4,
-            paces=paces_on(day),
+            target_rpe=5 if finish else 4,
+            reps=finish_reps,
+            paces=paces,
         )
     return tuple(sessions.get(wd) or _rest(start + timedelta(days=wd)) for wd in range(7))
 

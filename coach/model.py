@@ -56,6 +56,9 @@ class Session:
     paces: TrainingPaces | None = None
     note: str = ""  # why this session differs from the usual plan, in plain words
     strides: int = 0  # 20-second strides after an easy run
+    # Hard sessions: the easy running around the main set, counted in planned_min.
+    warm_up_min: int = 0
+    cool_down_min: int = 0
 
     @property
     def hard(self) -> bool:

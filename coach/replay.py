@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coach import ladder
+from coach import ladder, results
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
 from coach.history import (
+    HEALTH_REASONS,
     Cross,
     DeloadRequest,
     Goal,
@@ -27,6 +28,7 @@ from coach.history import (
     Pause,
     Profile,
     ProfileChange,
+    RaceResult,
     RestingHR,
     Resume,
     Run,
@@ -66,13 +68,16 @@ from coach.readiness import (
 DEFAULT_WEEKS_AHEAD = 4
 VOLUME_CAP = 1.3  # the return to speed is not a mileage build: at most +30 % on the start
 PROGRESS_GAIN = 1.10
-DELOAD_SHARE, DELOAD_MAX_OF_PREVIOUS = 0.65, 0.70
+DELOAD_SHARE = 0.65  # 35 % below the last normal build week (COACHING.md: 30-40 %)
 RECOVERY_SHARE = 0.75
 BUSY_SHARE = 0.8
 TAPER_SHARE = 0.6
 RACE_WEEK_SHARE = 0.45
 RESUME_SHARE = 0.8
+RESUME_GAIN = 1.15  # the first full week after a break: at most 15 % above what was run
+RESUME_FLOOR_MIN = 60  # ... but after a week fully off, an hour of easy running, not nothing
 LONG_BREAK_DAYS = 7
+ILLNESS_DAYS, EASY_RUNS_AFTER_ILLNESS = 5, 2
 PAUSED_WEEK_DAYS = 4
 TRIAL_EVERY_BLEND_WEEKS = 6
 MISSING_RPE = 4  # a run logged without RPE (a watch file) counts as easy until told
@@ -96,6 +101,7 @@ class _Facts:
     skipped: dict[date, Skipped] = field(default_factory=dict)
     loads: dict[date, float] = field(default_factory=lambda: defaultdict(float))
     load_origin: date = date.min
+    load_seed: float = 0.0
     load_series: list[float] = field(default_factory=list)  # one per day, origin..today
     acute: list[float] = field(default_factory=list)  # EWMA of load_series, 7 days
     chronic: list[float] = field(default_factory=list)  # EWMA of load_series, 28 days
@@ -108,12 +114,17 @@ class _Facts:
     pauses: list[tuple[date, date, str]] = field(default_factory=list)  # inclusive ranges
     goals: list[tuple[date, Goal | None]] = field(default_factory=list)  # (set on, goal)
     first_day: date | None = None
+    stale: RaceResult | None = None  # the profile's result, too old to set paces
+    slower: list[tuple[date, float]] = field(default_factory=list)  # trials read as fatigue
+    unconfirmed: list[tuple[date, float]] = field(default_factory=list)  # >10 % jumps
 
     @classmethod
     def read(cls, history: History, today: date) -> _Facts:
         f = cls(goals=[(date.min, history.profile.goal)])
         fit = history.profile.fitness
-        if fit is not None:
+        if fit is not None and results.too_old(fit.date, history.profile.start_date):
+            f.stale = fit  # the plan opens with a time trial, and says why
+        elif fit is not None:
             f.fitness.append((fit.date, _vdot_from_race(fit.distance_m, fit.time_s)))
         open_pauses: list[Pause] = []
         resumes: list[date] = []
@@ -134,7 +145,17 @@ class _Facts:
             elif isinstance(e, Cross):
                 f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
             elif isinstance(e, TimeTrial):
-                f.trials.append((e.date, _vdot_from_race(e.distance_m, e.time_s)))
+                vdot = _vdot_from_race(e.distance_m, e.time_s)
+                current = f.fitness[-1][1] if f.fitness else None
+                if results.needs_confirmation(current, vdot) and e.unconfirmed:
+                    f.unconfirmed.append((e.date, vdot))
+                    continue
+                retest = bool(f.slower) and f.slower[-1][0] >= (f.trials or [(date.min, 0)])[-1][0]
+                if results.slower(current, vdot) and not retest and e.unconfirmed:
+                    # Read first as fatigue: paces stay, and a re-test comes in 3 weeks.
+                    f.slower.append((e.date, vdot))
+                    continue
+                f.trials.append((e.date, vdot))
                 f.fitness.append(f.trials[-1])
             elif isinstance(e, DeloadRequest):
                 f.deloads.append(e.date)
@@ -152,17 +173,20 @@ class _Facts:
             f.rhr_squares.append(f.rhr_squares[-1] + bpm * bpm)
         f.fitness.sort(key=lambda item: item[0])
         f.fitness_dates = [d for d, _ in f.fitness]
+        # Seeding the averages with the stated weekly minutes (load.seeded_daily_load) waits
+        # for /stats to do the same, so the chart and the coach never disagree.
         f._index_loads(min(history.profile.start_date, f.first_day or today), today)
         f.pauses = _pause_ranges(open_pauses, resumes)
         return f
 
-    def _index_loads(self, origin: date, today: date) -> None:
+    def _index_loads(self, origin: date, today: date, seed: float = 0.0) -> None:
         """Daily loads from the first fact to today, and their EWMAs, computed once."""
         self.load_origin = origin
+        self.load_seed = seed
         days = max((today - origin).days + 1, 0)
         self.load_series = [self.loads.get(origin + timedelta(days=i), 0.0) for i in range(days)]
-        self.acute = ewma_series(self.load_series, ACUTE_DAYS)
-        self.chronic = ewma_series(self.load_series, CHRONIC_DAYS)
+        self.acute = ewma_series(self.load_series, ACUTE_DAYS, seed)
+        self.chronic = ewma_series(self.load_series, CHRONIC_DAYS, seed)
 
     def vdot_on(self, day: date) -> float | None:
         i = bisect.bisect_right(self.fitness_dates, day)
@@ -215,7 +239,10 @@ class _Facts:
     def acwr_on(self, day: date) -> float | None:
         """`load.acute_chronic_ratio` of the loads up to `day`, from the precomputed EWMAs."""
         i = (day - self.load_origin).days
-        if i + 1 < CHRONIC_DAYS or i >= len(self.chronic) or self.chronic[i] == 0:
+        # Seeded from the stated weekly minutes, the ratio means something from day one;
+        # unseeded, only after 28 days of data.
+        early = i + 1 < CHRONIC_DAYS and not self.load_seed
+        if early or i < 0 or i >= len(self.chronic) or self.chronic[i] == 0:
             return None
         return self.acute[i] / self.chronic[i]
 
@@ -259,8 +286,13 @@ class _State:
     blend_variant: int = 0
     extra_variant: int = 0
     deload_next: date | None = None
+    retest_on: date | None = None  # a slower trial is re-run from this date
+    easy_runs_owed: int = 0  # back from illness: easy runs still due before any hard one
     # The most a build week may plan: 10 % above the build week before it, as planned.
     ceiling: int | None = None
+    ceiling_why: str | None = None  # when the ceiling is not the usual 10 % rule
+    last_build: int | None = None  # minutes of the last normal build week, as planned
+    build_planned: int | None = None  # minutes of the last build week of any sort, as planned
     last_paces: dict[str, tuple[float, int]] = field(default_factory=dict)
 
 
@@ -302,10 +334,27 @@ def _review(
             quality_scores.append(run.quality)
         if s.type != "rest" and run is None and skip is not None:
             (health_missed if skip.for_health else life_missed).append(s.date)
+        is_main = s.date == main_day
+        if is_main and not s.hard and s.note and s.type != "rest":
+            # A flagged morning (or the 48 h rule) turned it into an easy run: not done.
+            missing = (
+                f"{day_label(s.date)}'s quality session became an easy run, so we hold "
+                "the step until it is done."
+            )
         if not s.hard or s.type in ("race", "time_trial") or s.target_rpe is None:
             continue
         label = f"{day_label(s.date)}'s {s.title}"
-        is_main = s.date == main_day
+        if is_main and run is None and skip is not None:
+            missing = (
+                f"{label} was skipped ({skip.reason}), so we hold the step: progress comes "
+                "from the session done."
+            )
+            continue
+        if is_main and run is not None and run.changed and run.instead != "quality":
+            missing = (
+                f"{label} was changed, so it doesn't count as the step's session: we hold the step."
+            )
+            continue
         if run is None or run.rpe is None:
             if skip is None and is_main:
                 missing = f"I didn't hear how {label} went, so we hold the step."
@@ -321,13 +370,29 @@ def _review(
             done = felt + "."
         if run.distance_m:
             pace = run.duration_min * 60 / (run.distance_m / 1000)
-            previous = state.last_paces.get(s.title)
+            # Comparable: the same kind of session over the same rep distance.
+            key = f"{s.type} {s.reps[0].distance_m:g}" if s.reps else s.title
+            previous = state.last_paces.get(key)
             if previous and declining_performance(pace, run.rpe, *previous):
                 drop = (pace / previous[0] - 1) * 100
-                flags.append(f"{label} was {drop:.0f} % slower than last time at the same effort.")
-            state.last_paces[s.title] = (pace, run.rpe)
+                effort = (
+                    "at the same effort"
+                    if run.rpe == previous[1]
+                    else f"at a harder effort ({run.rpe}/10 against {previous[1]})"
+                )
+                flags.append(f"{label} was {drop:.0f} % slower than last time {effort}.")
+            state.last_paces[key] = (pace, run.rpe)
 
     end = week.start + timedelta(days=6)
+    for day, vdot in facts.slower:
+        if week.start <= day <= end:
+            current = facts.vdot_on(day)
+            flags.append(
+                f"{day_label(day)}'s time trial (VDOT {vdot:.1f}) was slower than your last "
+                f"result ({current or 0:.1f}): more likely fatigue than lost fitness, so your "
+                "paces stay and we re-test in 3 weeks."
+            )
+            state.retest_on = day + timedelta(days=results.RETEST_AFTER_DAYS)
     rhr_flag = _rhr_flag(week.start, end, facts, flags)
     if sum(1 for q in quality_scores if q <= 4) >= 2:
         flags.append("Two sessions scored 4/10 or less for how they went.")
@@ -342,7 +407,9 @@ def _review(
     if sum(1 for _, w in wellness if w.mood is not None and w.mood <= 2) >= 2:
         flags.append("Your mood was low on two days.")
     if health_missed:
-        flags.append(f"{len(health_missed)} session(s) missed through illness or injury.")
+        n = len(health_missed)
+        sessions = "1 session" if n == 1 else f"{n} sessions"
+        flags.append(f"{sessions} missed through illness or injury.")
     stressed = sum(1 for _, w in wellness if w.stress is not None and w.stress >= 4)
     busy = None
     if stressed >= 2:
@@ -362,6 +429,7 @@ def _review(
         quality_done=done,
         quality_one_over=one_over,
         quality_missing=missing,
+        quality_expected=week.kind in ("build", "recovery"),
         missed_for_life=tuple(life_missed),
         busy=busy,
         deload_requested=state.deload_next,
@@ -378,19 +446,27 @@ def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[str]) -> bool:
     if recent and rhr_recent_flag(recent, baseline):
         mean = sum(recent) / len(recent)
         flags.append(
-            f"Resting HR averaged {mean:.0f} over the last {len(recent)} mornings, "
+            f"Resting HR averaged {mean:.0f} over the last {_mornings(len(recent))}, "
             f"{mean - baseline.mean:.0f} above your {baseline.mean:.0f} baseline "
             f"(limit +{rhr_threshold(baseline):.0f})."
         )
         return True
-    for bpm in week_readings:
-        if rhr_single_morning_flag(bpm, baseline):
-            flags.append(
-                f"One morning your resting HR was {bpm}, {bpm - baseline.mean:.0f} above "
-                f"your {baseline.mean:.0f} baseline."
-            )
-            return True
-    return False
+    high = [bpm for bpm in week_readings if rhr_single_morning_flag(bpm, baseline)]
+    if len(high) == 1:
+        flags.append(
+            f"One morning your resting HR was {high[0]}, {high[0] - baseline.mean:.0f} above "
+            f"your {baseline.mean:.0f} baseline."
+        )
+    elif high:
+        flags.append(
+            f"Your resting HR was high on {_mornings(len(high))} this week (up to {max(high)}, "
+            f"against your {baseline.mean:.0f} baseline)."
+        )
+    return bool(high)
+
+
+def _mornings(n: int) -> str:
+    return "1 morning" if n == 1 else f"{n} mornings"
 
 
 # --- deciding a week -------------------------------------------------------------------
@@ -400,6 +476,11 @@ def _paused_days(start: date, facts: _Facts) -> int:
     if not facts.pauses:
         return 0
     return sum(1 for i in range(7) if facts.pause_on(start + timedelta(days=i)) is not None)
+
+
+def _last_pause_was_illness(start: date, facts: _Facts) -> bool:
+    ended = [(end, reason) for s, end, reason in facts.pauses if end < start + timedelta(days=7)]
+    return bool(ended) and max(ended)[1].lower() in HEALTH_REASONS
 
 
 def _break_length(start: date, facts: _Facts) -> int:
@@ -487,7 +568,9 @@ def _shape(
             main,
         )
     if previous is None:
-        return _start(profile, state, paces)
+        # The assessment stays a trial in its week: a result logged on the trial's day
+        # starts the ladder next week, it does not rewrite this one.
+        return _start(profile, state, facts.paces_on(start), facts.stale)
 
     if review is None:  # the week before has not finished: plan as if it goes to plan
         decision = weekly_decision(WeekReview(deload_requested=state.deload_next), state.streak)
@@ -501,7 +584,8 @@ def _shape(
 def _within_ceiling(target: int, state: _State) -> tuple[int, str | None]:
     """A build week's minutes, and why, when they are held below the plan's level."""
     if state.ceiling is not None and target > state.ceiling:
-        return state.ceiling, f"{state.ceiling} minutes: at most 10 % above last week."
+        why = state.ceiling_why or "at most 10 % above last week"
+        return state.ceiling, f"{state.ceiling} minutes: {why}."
     return target, None
 
 
@@ -510,12 +594,20 @@ def _current_set(state: _State, paces: TrainingPaces | None) -> ladder.MainSet:
     return ladder.step_main_set(max(state.step, ladder.FIRST_STEP), paces, state.blend_variant)
 
 
-def _start(profile: Profile, state: _State, paces: TrainingPaces | None) -> _Shape:
+def _start(
+    profile: Profile, state: _State, paces: TrainingPaces | None, stale: RaceResult | None = None
+) -> _Shape:
     if paces is None:
         why = (
             "No recent race or time trial: this week's quality session is a 5K time trial "
             "so every pace after it is yours."
         )
+        if stale is not None:
+            why = (
+                f"Your {stale.distance_m / 1000:g} km in {format_duration(stale.time_s)} is "
+                f"from {stale.date:%b %Y}, more than 8 weeks ago: fitness moves, so this "
+                "week's quality session is a 5K time trial and every pace after it is yours."
+            )
         state.step = 0
         return _Shape(
             "assessment",
@@ -555,13 +647,21 @@ def _resume(start: date, facts: _Facts, state: _State, paces: TrainingPaces | No
         )
     else:
         state.step = max(state.step, ladder.FIRST_STEP)
-        why = f"Back after {days_off} day(s) off: same step, same volume."
+        days = "1 day" if days_off == 1 else f"{days_off} days"
+        why = f"Back after {days} off: same step, same volume."
     target, held = _within_ceiling(state.base, state)
+    reasons = (why,) if held is None else (why, held)
+    if _last_pause_was_illness(start, facts):
+        reasons = (
+            *reasons,
+            "How do you feel now? Tell me if anything is still off: the first runs back "
+            "are easy either way.",
+        )
     return _Shape(
         "build",
         state.step,
         ladder.PHASES[state.step],
-        WeeklyDecision("resume", (why,) if held is None else (why, held)),
+        WeeklyDecision("resume", reasons),
         target,
         ladder.step_main_set(state.step, paces, state.blend_variant),
     )
@@ -574,16 +674,26 @@ def _apply(
     action: Action = decision.action
     step_set = _current_set(state, paces)
     reasons = list(decision.reasons)
+    start = previous.start + timedelta(days=7)
+    if action in ("progress", "hold") and state.retest_on is not None and start >= state.retest_on:
+        state.retest_on = None
+        reasons.append("Three weeks after the slower trial: a re-test tells fatigue from fitness.")
+        target, _ = _within_ceiling(state.base, state)
+        return _shaped(
+            "assessment", state.step, "time trial", action, reasons, target, ladder.time_trial()
+        )
     if action == "deload":
-        target = _floor5(state.base * DELOAD_SHARE)
-        if previous.kind != "deload":
-            # Never more than 70 % of the week before; a second deload in a row keeps the
-            # same reduced volume rather than spiralling down.
-            target = min(target, _floor5(previous.planned_min * DELOAD_MAX_OF_PREVIOUS))
+        # 35 % below the last normal build week, whatever came since: a deload after a
+        # recovery or busy week is not compounded on it, and a second deload in a row keeps
+        # the same volume rather than spiralling down.
+        normal = state.last_build or state.base
+        target = 5 * round(normal * DELOAD_SHARE / 5)
         reasons.append(f"So: {target} minutes, and a technique run instead of the hard session.")
         return _shaped("deload", state.step, "deload", action, reasons, target, ladder.technique())
     if action == "recovery":
-        target = _floor5(state.base * RECOVERY_SHARE)
+        # A quarter below the build week it follows, as planned (which the 10 % ceiling or
+        # the runner's days may have kept under the plan's level).
+        target = _floor5(min(state.base, state.build_planned or state.base) * RECOVERY_SHARE)
         reasons.append(f"So: {target} minutes; the quality session is kept but shorter.")
         return _shaped(
             "recovery", state.step, "recovery", action, reasons, target, ladder.shorter(step_set)
@@ -646,6 +756,14 @@ def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
         return None
     end = previous.start + timedelta(days=6)
     trials = [(d, v) for d, v in facts.trials if previous.start <= d <= end]
+    pending = [(d, v) for d, v in facts.unconfirmed if previous.start <= d <= end]
+    if pending and not trials:
+        day, vdot = pending[-1]
+        was = facts.vdot_on(day)
+        return (
+            f"{day_label(day)}'s result would lift VDOT from {was or 0:.1f} to {vdot:.1f}, "
+            "more than 10 %: confirm it and every pace follows; until then they stay."
+        )
     if not trials:
         return None
     vdot = trials[-1][1]
@@ -673,12 +791,20 @@ def _build(
 ) -> tuple[Session, ...]:
     extra = None
     terrain = False
+    if shape.decision.action == "resume":
+        state.extra_last = index  # no extra hard session in the week after a comeback
     if shape.kind == "build" and shape.decision.action == "progress":
         paces = facts.paces_on(start)
         if state.step >= ladder.EXTRA_SESSION_FROM_STEP and index - state.extra_last >= 2:
             extra = ladder.extra_session(paces, state.extra_variant)
-            state.extra_last = index
-            state.extra_variant += 1
+            used = {} if shape.main is None else ladder.zone_metres(shape.main, paces)
+            dosed = ladder.dosed(extra, paces, shape.target_min, used)
+            # The week's budget for that kind of work is already spent: no extra session.
+            full = sum(r.count * r.distance_m for r in extra.reps)
+            extra = dosed if sum(r.count * r.distance_m for r in dosed.reps) >= full / 2 else None
+            if extra is not None:
+                state.extra_last = index
+                state.extra_variant += 1
         if state.step >= ladder.TERRAIN_FROM_STEP and index - state.terrain_last >= 2:
             terrain = True
             state.terrain_last = index
@@ -696,6 +822,20 @@ def _build(
         race_time_s=None if race is None else _race_prediction(facts, race),
     )
     return build_week(recipe, profile, facts.paces_on)
+
+
+def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
+    """The week's quality session sized to the runner (Daniels' caps, I reps by time); the
+    reasons then name the set actually planned."""
+    if shape.main is None:
+        return shape
+    main = ladder.dosed(shape.main, paces, shape.target_min)
+    if main == shape.main:
+        return shape
+    old, new = shape.main.title, main.title
+    d = shape.decision
+    reasons = tuple(r.replace(old, new) for r in d.reasons)
+    return replace(shape, main=main, decision=replace(d, reasons=reasons))
 
 
 def _race_prediction(facts: _Facts, race: Goal) -> float | None:
@@ -721,6 +861,15 @@ def _adjust(
             if s.type != "rest" or not s.note:
                 out[i] = rest_instead(s, f"Paused ({reason}).")
             continue
+        if facts.pauses and _illness_ended_on(s.date, facts):
+            state.easy_runs_owed = EASY_RUNS_AFTER_ILLNESS
+        if state.easy_runs_owed and s.type != "rest":
+            state.easy_runs_owed -= 1
+            if s.hard and s.type != "race":
+                why = "Back from illness: two easy runs come before any hard session."
+                out[i] = easy_instead(s, why)
+                changes.append(f"{day_label(s.date)}: easy instead of {s.title}. {why}")
+                continue
         if request is not None and s.date >= request and s.type != "race":
             out[i] = lighter(s, ladder.technique(), "Lighter: you asked for a deload.")
             continue
@@ -755,6 +904,18 @@ def _adjust(
     return tuple(out), changes
 
 
+def _illness_ended_on(day: date, facts: _Facts) -> bool:
+    """`day` is the first day after a health pause of ILLNESS_DAYS or more."""
+    for first, last, reason in facts.pauses:
+        if (
+            last == day - timedelta(days=1)
+            and reason.lower() in HEALTH_REASONS
+            and (last - first).days + 1 >= ILLNESS_DAYS
+        ):
+            return True
+    return False
+
+
 def _readiness_swap(session: Session, facts: _Facts) -> str | None:
     """Move today's hard session to an easy run when this morning's resting HR is flagged."""
     readings = facts.rhr_between(session.date, session.date)
@@ -774,6 +935,46 @@ def _readiness_swap(session: Session, facts: _Facts) -> str | None:
 
 
 # --- the plan --------------------------------------------------------------------------
+
+
+def _special_ceiling(
+    previous: Week,
+    weeks: list[Week],
+    start: date,
+    today: date,
+    facts: _Facts,
+    state: _State,
+    planned_before: int,
+) -> None:
+    """Ceilings on a week's minutes beyond the 10 % rule, each with its reason."""
+    normal = state.last_build
+    if previous.kind == "deload" and normal is not None:
+        # Back from a deload in two steps: halfway this week, the usual level the next.
+        state.ceiling = _floor5((previous.planned_min + normal) / 2)
+        state.ceiling_why = "halfway back to your usual volume after the lighter week"
+        return
+    if previous.kind == "recovery" and state.build_planned is not None:
+        # After the 3:1 recovery week: back to the last build week, plus the usual 10 %.
+        state.ceiling = int(state.build_planned * PROGRESS_GAIN)
+    before = weeks[-2] if len(weeks) >= 2 else None
+    back_from_deload = before is not None and before.kind == "deload"
+    if back_from_deload and previous.kind == "build" and normal is not None:
+        state.ceiling = max(state.ceiling or 0, normal)
+    if _paused_days(previous.start, facts) and not _paused_days(start, facts):
+        # The first full week after a break: what was actually run, plus at most 15 %.
+        if start - timedelta(days=1) <= today:
+            ran = sum(r.duration_min for d, r in facts.runs.items() if previous.start <= d < start)
+        else:
+            ran = previous.planned_min
+        floor = RESUME_FLOOR_MIN
+        cap = max(_floor5(ran * RESUME_GAIN), floor)
+        if state.ceiling is None or cap < state.ceiling:
+            state.ceiling = cap
+            state.ceiling_why = (
+                f"{RESUME_GAIN * 100 - 100:.0f} % above the {ran:.0f} you ran last week"
+                if cap > floor
+                else "a gentle first full week back"
+            )
 
 
 def _metrics(facts: _Facts, profile: Profile, today: date) -> Metrics:
@@ -861,13 +1062,25 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         # measured against last week as planned, not as life cut it short mid-week.
         build_before = previous is not None and previous.kind == "build"
         state.ceiling = int(planned_at_start * PROGRESS_GAIN) if build_before else None
+        state.ceiling_why = None
+        if previous is not None:
+            _special_ceiling(previous, weeks, week_start, today, facts, state, planned_at_start)
         week_profile = profile_at(week_start)
         shape = _shape(index, week_start, week_profile, facts, state, previous, review)
+        quality_date = week_start + timedelta(days=week_profile.quality_day)
+        shape = _dosed(shape, facts.paces_on(quality_date))
         sessions = _build(index, week_start, shape, week_profile, facts, state)
         sessions = _with_profile_changes(profile_at, index, shape, facts, state, sessions)
         goal = facts.goal_as_of(week_start + timedelta(days=6))
         next_fixed = None if goal is None else goal.date
         planned_at_start = sum(s.planned_min for s in sessions)
+        if shape.kind == "build":
+            state.build_planned = planned_at_start
+        usual = shape.decision.action in ("start", "progress", "hold", "repeat")
+        # A busy week or a comeback is not the usual level a deload is measured from.
+        normal = usual and not shape.decision.simplified and state.ceiling_why is None
+        if shape.kind == "build" and normal:
+            state.last_build = planned_at_start
         sessions, changes = _adjust(sessions, facts, state, last_hard, next_fixed)
         hard_days = [s.date for s in sessions if s.hard]
         if hard_days:
@@ -879,8 +1092,14 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         else:
             state.streak = 0
         d = shape.decision
+        reasons = d.reasons
+        if planned_at_start != shape.target_min:
+            # Runs that do not fit the runner's days leave the week shorter: every number
+            # in the decision is the one planned.
+            said, planned = f"{shape.target_min} minutes", f"{planned_at_start} minutes"
+            reasons = tuple(r.replace(said, planned) for r in reasons)
         trial = _trial_note(previous, facts)
-        reasons = d.reasons if trial is None else (trial, *d.reasons)
+        reasons = reasons if trial is None else (trial, *reasons)
         weeks.append(
             Week(
                 start=week_start,

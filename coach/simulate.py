@@ -26,20 +26,41 @@ from coach.history import (
     Wellness,
 )
 from coach.model import Plan
-from coach.paces import predict_race_s
+from coach.paces import HALF_MARATHON_M, MARATHON_M, predict_race_s
 from coach.replay import plan
 
-Scenario = Literal["steady", "overreaching", "illness", "missed", "race"]
-SCENARIOS: tuple[Scenario, ...] = ("steady", "overreaching", "illness", "missed", "race")
+Scenario = Literal[
+    "steady", "overreaching", "illness", "missed", "race", "5k", "10k", "half", "marathon"
+]
+SCENARIOS: tuple[Scenario, ...] = (
+    "steady",
+    "overreaching",
+    "illness",
+    "missed",
+    "race",
+    "5k",
+    "10k",
+    "half",
+    "marathon",
+)
+# Goal scenarios: a compliant runner whose goal race is the last Sunday of the simulation.
+GOAL_SCENARIOS: dict[str, float] = {
+    "5k": 5000.0,
+    "10k": 10000.0,
+    "half": HALF_MARATHON_M,
+    "marathon": MARATHON_M,
+}
 SIM_START = date(2026, 1, 5)  # a Monday
 BASE_RHR = 50
 EASY_PACE_S_PER_KM = 360.0
 
 
-def simulated_profile(scenario: Scenario, start: date = SIM_START) -> Profile:
+def simulated_profile(scenario: Scenario, start: date = SIM_START, weeks: int = 12) -> Profile:
     goal = None
     if scenario == "race":
         goal = Goal(distance_m=10000, date=start + timedelta(weeks=9, days=6))
+    elif scenario in GOAL_SCENARIOS:
+        goal = Goal(GOAL_SCENARIOS[scenario], start + timedelta(weeks=weeks - 1, days=6))
     return Profile(
         start_date=start,
         fitness=RaceResult(distance_m=5000, time_s=1380, date=start - timedelta(days=10)),
@@ -92,7 +113,7 @@ def _day_events(scenario: Scenario, p: Plan, day: date, rng: random.Random) -> l
 def simulate(scenario: Scenario, weeks: int = 12, seed: int = 1) -> tuple[History, Plan]:
     """Live the plan day by day; return the history and the plan on the last day."""
     rng = random.Random(seed)
-    profile = simulated_profile(scenario)
+    profile = simulated_profile(scenario, weeks=weeks)
     history = History(profile=profile)
     last_day = profile.start_date + timedelta(weeks=weeks, days=-1)
     day = profile.start_date

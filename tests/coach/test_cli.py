@@ -184,3 +184,14 @@ def test_simulate_saves_a_history_the_plan_command_reads(
     assert code == 0 and "PAUSED" not in out and "RESUME" in out
     code, out, _ = run(capsys, "plan", str(saved), "--json")
     assert code == 0 and json.loads(out)["history"]
+
+
+@pytest.mark.parametrize("scenario", ["5k", "10k", "half", "marathon"])
+def test_goal_scenarios_print_the_last_4_weeks_to_the_race(
+    scenario: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["simulate", "--scenario", scenario, "--weeks", "10"]) == 0
+    out = capsys.readouterr().out
+    headings = [line for line in out.splitlines() if line.startswith("Week ")]
+    assert len(headings) == 4
+    assert headings[-1].startswith("Week 10 ") and "RACE → race" in headings[-1]

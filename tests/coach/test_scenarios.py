@@ -64,7 +64,8 @@ def test_rising_resting_hr_with_rpe_drift_deloads_within_a_week() -> None:
     reasons = " ".join(next_week.decision.reasons)
     # The baseline is every morning before the last three: 50 for three weeks, then 52-55.
     assert "Resting HR averaged 58 over the last 3 mornings, 7 above your 51 baseline" in reasons
-    assert "5×400 m uptick felt 9/10 against a target of 7" in reasons
+    # Week 4 was the recovery week: its set was the shorter 4×400, and its title says so.
+    assert "4×400 m uptick felt 9/10 against a target of 7" in reasons
 
 
 def test_overreaching_runner_is_deloaded_then_builds_again() -> None:
@@ -89,7 +90,8 @@ def test_a_deload_request_lightens_the_rest_of_the_week_and_the_next() -> None:
             assert new.planned_min < old.planned_min and not new.hard
     following = after.upcoming[0]
     assert following.kind == "deload" and following.decision.action == "deload"
-    assert following.planned_min <= 0.7 * after.week.planned_min
+    # 35 % below the build week as it was planned, not as the request cut it short.
+    assert following.planned_min == 5 * round(0.65 * before.planned_min / 5)
     assert any(s.type == "technique" for s in following.sessions)
 
 
@@ -162,7 +164,7 @@ def test_a_time_trial_recalibrates_paces_from_that_day() -> None:
     history = compliant_weeks(make_history(), 1)
     tuesday = history.profile.start_date + timedelta(weeks=1, days=1)
     old = plan(history, tuesday)
-    faster = with_events(history, TimeTrial(tuesday, 5000, predict_race_s(48, 5000)))
+    faster = with_events(history, TimeTrial(tuesday, 5000, predict_race_s(47, 5000)))
     new = plan(faster, tuesday)
     assert new.vdot is not None and old.vdot is not None and new.vdot > old.vdot
     wednesday = new.week.sessions[2]
