@@ -139,7 +139,7 @@ def render(log: DayLog, units: str) -> tuple[str, Keyboard | None]:
     lines = [texts.TITLE.format(day=esc(day_label(log.day))), _planned_line(log.planned)]
     lines += _fact_lines(log, units)
     step = log.step
-    lines += ["", _closing(log) if step == "finished" else _question(log, step)]
+    lines += ["", _closing(log) if step == "finished" else _question(log, step, units)]
     return "\n".join(lines), _keyboard(log, step)
 
 
@@ -184,14 +184,14 @@ def _run_line(run: Run, units: str) -> str:
     return texts.RAN.format(details=texts.SEPARATOR.join(parts))
 
 
-def _question(log: DayLog, step: str) -> str:
+def _question(log: DayLog, step: str, units: str) -> str:
     if step == "rpe" and log.planned.target_rpe is not None:
         return texts.ASK_RPE_WITH_TARGET.format(target=log.planned.target_rpe)
     questions = {
         "status": texts.ASK_STATUS,
         "rpe": texts.ASK_RPE,
         "quality": texts.ASK_QUALITY,
-        "dist": texts.ASK_DISTANCE,
+        "dist": texts.ASK_DISTANCE_MILES if units == "mi" else texts.ASK_DISTANCE,
         "rhr": texts.ASK_RHR,
         "wellness": texts.ASK_WELLNESS,
         "reason": texts.ASK_REASON,
