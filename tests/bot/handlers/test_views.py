@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.views import CheckinTap, SecondRunTap
+from bot.views import CheckinTap, OnboardingTap, SecondRunTap
 
 BOT = Path(__file__).resolve().parents[3] / "bot"
 
@@ -18,6 +18,9 @@ def test_a_payload_packs_and_unpacks_to_the_same_value() -> None:
     assert tap.pack() == "ci:42:20270112:rpe:7"
     assert CheckinTap.unpack(tap.pack()) == tap
     assert SecondRunTap.unpack("fr:42:20270112:fix") == SecondRunTap(42, date(2027, 1, 12), "fix")
+    assert OnboardingTap("days", "mon.wed.fri").pack() == "ob:days:mon.wed.fri"
+    assert OnboardingTap.unpack("ob:zone:keep") == OnboardingTap("zone", "keep")
+    assert OnboardingTap.unpack("ob:days") is None and OnboardingTap.unpack("ci:days:x") is None
 
 
 @pytest.mark.parametrize(
