@@ -251,14 +251,9 @@ def current_profile(turn: Turn) -> Profile:
     return profile_from_dict(stored)
 
 
-def with_current(
-    turn: Turn, question: str, now: str | None, keep: tuple[str, str] | None
-) -> tuple[str, Keyboard]:
+def with_current(question: str, now: str, keep: tuple[str, str]) -> tuple[str, Keyboard]:
     """A question for an onboarded runner: what they have now, and a Keep button."""
-    if not turn.onboarded or now is None:
-        return question, []
-    line = texts.NOW.format(value=now)
-    return f"{question}\n{line}", [] if keep is None else [[keep]]
+    return f"{question}\n{texts.NOW.format(value=now)}", [[keep]]
 
 
 def keep_button(label: str, step: str) -> tuple[str, str]:
@@ -357,7 +352,7 @@ def ask_race(turn: Turn, draft: Draft) -> tuple[str, Keyboard]:
         if current.race is not None
         else texts.NO_RESULT_YET
     )
-    return with_current(turn, question, now, keep_button(texts.KEEP_PACES, "race"))
+    return with_current(question, now, keep_button(texts.KEEP_PACES, "race"))
 
 
 def read_race(turn: Turn, draft: Draft, text: str) -> Accepted:
@@ -388,7 +383,7 @@ def ask_run_days(turn: Turn, draft: Draft) -> tuple[str, Keyboard]:
     if current is None:
         return texts.ASK_RUN_DAYS, keyboard
     keep = keep_button(" · ".join(map(day_name, current.run_days)), "days")
-    question, keep_row = with_current(turn, texts.ASK_RUN_DAYS, days_text(current.run_days), keep)
+    question, keep_row = with_current(texts.ASK_RUN_DAYS, days_text(current.run_days), keep)
     return question, keep_row + keyboard
 
 
@@ -404,18 +399,18 @@ def day_keyboard(step: str, days: tuple[str, ...]) -> Keyboard:
     return [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
 
 
-def keep_day(turn: Turn, question: str, step: str, day: str | None) -> tuple[str, Keyboard]:
+def keep_day(question: str, step: str, day: str | None) -> tuple[str, Keyboard]:
     """A day question with the runner's current day to keep, when it is still a choice."""
     if day is None:
         return question, []
-    return with_current(turn, question, full_day_name(day), keep_button(day_name(day), step))
+    return with_current(question, full_day_name(day), keep_button(day_name(day), step))
 
 
 def ask_quality_day(turn: Turn, draft: Draft) -> tuple[str, Keyboard]:
     current = current_answers(turn)
     day = current.quality_day if current is not None else None
     question, keep = keep_day(
-        turn, texts.ASK_QUALITY_DAY, "quality", day if day in draft.run_days else None
+        texts.ASK_QUALITY_DAY, "quality", day if day in draft.run_days else None
     )
     return question, keep + day_keyboard("quality", draft.run_days)
 
@@ -439,7 +434,7 @@ def ask_long_run_day(turn: Turn, draft: Draft) -> tuple[str, Keyboard]:
     days = tuple(day for day in draft.run_days if day != draft.quality_day)
     current = current_answers(turn)
     day = current.long_run_day if current is not None else None
-    question, keep = keep_day(turn, texts.ASK_LONG_RUN_DAY, "long", day if day in days else None)
+    question, keep = keep_day(texts.ASK_LONG_RUN_DAY, "long", day if day in days else None)
     return question, keep + day_keyboard("long", days)
 
 
@@ -460,9 +455,7 @@ def ask_weekly_minutes(turn: Turn, draft: Draft) -> tuple[str, Keyboard]:
     if current is None:
         return texts.ASK_WEEKLY_MINUTES, [row]
     value = f"{current.weekly_minutes} min"
-    question, keep = with_current(
-        turn, texts.ASK_WEEKLY_MINUTES, value, keep_button(value, "minutes")
-    )
+    question, keep = with_current(texts.ASK_WEEKLY_MINUTES, value, keep_button(value, "minutes"))
     return question, [*keep, row]
 
 
@@ -488,7 +481,7 @@ def ask_time(
     if current is None:
         return question, [row]
     value = clock_text(current)
-    question, keep = with_current(turn, question, value, keep_button(value, step))
+    question, keep = with_current(question, value, keep_button(value, step))
     return question, [*keep, row]
 
 
@@ -524,7 +517,7 @@ def ask_time_zone(turn: Turn, draft: Draft) -> tuple[str, Keyboard]:
     if current is None:
         return texts.ASK_TIME_ZONE, []
     zone = esc(current.time_zone)
-    return with_current(turn, texts.ASK_TIME_ZONE, zone, keep_button(current.time_zone, "zone"))
+    return with_current(texts.ASK_TIME_ZONE, zone, keep_button(current.time_zone, "zone"))
 
 
 def read_time_zone(turn: Turn, draft: Draft, text: str) -> Accepted:
@@ -548,7 +541,7 @@ def ask_units(turn: Turn, draft: Draft) -> tuple[str, Keyboard]:
     if current is None:
         return texts.ASK_UNITS, [row]
     value = units_text(current.units)
-    question, keep = with_current(turn, texts.ASK_UNITS, value, keep_button(value, "units"))
+    question, keep = with_current(texts.ASK_UNITS, value, keep_button(value, "units"))
     return question, [*keep, row]
 
 
@@ -663,7 +656,7 @@ def ask_goal(turn: Turn, draft: Draft) -> tuple[str, Keyboard]:
         now, label = texts.NO_GOAL_YET, texts.KEEP_NO_GOAL
     else:
         now, label = goal_text(current.goal, units_of(turn, draft)), texts.KEEP_GOAL
-    return with_current(turn, question, now, (label, OnboardingTap("goal", KEEP).pack()))
+    return with_current(question, now, (label, OnboardingTap("goal", KEEP).pack()))
 
 
 def read_goal(turn: Turn, draft: Draft, text: str) -> Accepted:
