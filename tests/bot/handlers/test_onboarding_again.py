@@ -268,3 +268,27 @@ async def test_a_draft_no_version_wrote_starts_over_with_a_word(tmp_path: Path) 
         save_state(h, "confirm", {"race": None, "run_days": ["mon", "wed"]})
         await h.say(ANA, "yes")
         assert texts.RESUMING_FROM_SCRATCH in h.last(ANA).text and stored_profile(h) is None
+
+
+async def test_a_restart_mid_way_resumes_with_the_keep_buttons(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=TUESDAY_NOON) as h:
+        miles_runner(h)
+        for answer in ("/start", "keep", "tue thu sat sun"):
+            await h.say(ANA, answer)
+        days_question = next(
+            m for m in h.emulator.bot_messages(ANA) if "2/10" in m.plain_text and m.buttons
+        )
+        await h.restart()
+        await h.say(ANA, "/start")
+        resumed = question(h)
+        assert "pick up where we left off" in resumed.plain_text and "3/10" in resumed.plain_text
+        before = stored_state(h)
+        # The Keep of a question already answered is stale: refused, nothing changes.
+        stale = await h.tap(ANA, "Keep Mon · Wed · Fri · Sat", message=days_question)
+        assert h.emulator.callback_queries[stale].answer_text == common_texts.BUTTON_EXPIRED
+        assert stored_state(h) == before
+        for label in ("Thu", "Keep Sat"):
+            await h.tap(ANA, label, message=question(h))
+        state = stored_state(h)
+        assert state is not None and state[0] == "minutes"
+        assert (state[1]["quality_day"], state[1]["long_run_day"]) == ("thu", "sat")
