@@ -2,8 +2,13 @@
 
 Drives the real bot on the local emulator (as the tests do) and counts calls to
 `bot.store.repo.events_for` (one events load) and `coach.replay.plan` (one replay) during
-four updates: a free-text log, a tap on a check-in button, /week, and the morning message.
-Counts, not timings: the figures are the same on any machine.
+updates: a free-text log, a tap on a check-in button, /week, /today, and the morning
+message (rendered and sent by one tick). Counts, not timings: the figures are the same on
+any machine.
+
+Before the journal the morning message loaded the events twice and replayed twice (once for
+the session, once more for yesterday's check-in note); built from one journal, as /today
+is, it does each once.
 
     python bench/journal_counts.py
 """
@@ -70,6 +75,7 @@ async def main() -> None:
             await h.say(ANA, "/checkin")
             await measure("tap (check-in)", lambda: h.tap(ANA, "7"))
             await measure("/week", lambda: h.say(ANA, "/week"))
+            await measure("/today", lambda: h.say(ANA, "/today"))
             await h.move_to(datetime.combine(wednesday.date() + timedelta(days=1), time(7, 1), UTC))
             await measure("morning message", h.tick)
 

@@ -5,40 +5,42 @@ before they are due and rendered again if the runner's history changed since; ev
 else is rendered when it is sent. Either way the message reflects the history as it is when
 it goes out. None means "nothing to say today" (before the plan starts, on a paused day, a
 check-in already answered).
+
+Each message is built from one `Journal` dated the message's local day: the history is
+loaded once and the plan replayed once, as for an update.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot import coaching, render
+from bot import render
+from bot.checkin_view import checkin_view, missing_note_view
 from bot.delivery import Outgoing
-from bot.handlers import checkin
-from bot.handlers.common import Keyboard, esc, markup
+from bot.journal import Journal
 from bot.store.models import Athlete, Delivery
 from bot.texts import commands as texts
-from coach.history import History
+from bot.views import esc, markup
 from coach.paces import Units
 from coach.replay import pause_on
-from coach.replay import plan as replay
 
 
 def message_for(session: Session, athlete: Athlete, delivery: Delivery) -> Outgoing | None:
     if athlete.profile is None:
         return None
     day = delivery.local_date
-    history = coaching.history_of(session, athlete)
-    if day < history.profile.start_date or pause_on(history, day) is not None:
+    journal = Journal(session, athlete, day)
+    if day < journal.start_date or pause_on(journal.history, day) is not None:
         return None
     if delivery.kind == "morning":
-        return _morning(session, athlete, history, day)
+        return _morning(journal)
     if delivery.kind == "checkin":
-        message = checkin.checkin_message(session, athlete, day)
+        message = checkin_view(journal, day)
         return None if message is None else Outgoing(message[0], markup(message[1]))
     if delivery.kind == "weekly_review":
-        return _weekly_review(history, day)
+        return _weekly_review(journal)
     return None
 
 
@@ -46,35 +48,26 @@ def _units(athlete: Athlete) -> Units:
     return "mi" if athlete.units == "mi" else "km"
 
 
-def _morning(session: Session, athlete: Athlete, history: History, day: date) -> Outgoing:
-    plan = replay(history, day, 0)
-    today = plan.session_on(day)
-    assert today is not None
+def _morning(journal: Journal) -> Outgoing:
+    """A greeting, then exactly what /today shows, then yesterday's unanswered check-in."""
+    athlete, day = journal.athlete, journal.today
     name = f", {esc(athlete.first_name)}" if athlete.first_name else ""
-    parts = [
-        texts.GOOD_MORNING.format(name=name),
-        render.session_html(today, _units(athlete), heading=texts.TODAY_HEADING),
-    ]
-    if today.type == "rest":
-        parts.append(texts.REST_DAY_NOTE)
-    keyboard: Keyboard = []
-    missing = checkin.missing_note(session, athlete, day - timedelta(days=1))
+    today, keyboard = render.today_view(journal, day, _units(athlete))
+    parts = [texts.GOOD_MORNING.format(name=name), today]
+    missing = missing_note_view(journal, day - timedelta(days=1))
     if missing is not None:
         parts.append(missing[0])
-        keyboard += missing[1]
-    if not coaching.logged_on(history, day, "rhr"):
-        parts.append(texts.RHR_PROMPT)
-        keyboard += render.rhr_keyboard(athlete.id or 0, day, plan.metrics.rhr_baseline)
+        keyboard = [*keyboard, *missing[1]]
     return Outgoing(render.clip("\n\n".join(parts)), markup(keyboard))
 
 
-def _weekly_review(history: History, day: date) -> Outgoing | None:
-    plan = replay(history, day, 1)
+def _weekly_review(journal: Journal) -> Outgoing | None:
+    plan = journal.plan(1)
     if not plan.upcoming:
         return None
     ended, following = plan.week, plan.upcoming[0]
     planned = [s for s in ended.sessions if s.type != "rest"]
-    done = sum(1 for s in planned if coaching.logged_on(history, s.date, "run"))
+    done = sum(1 for s in planned if journal.logged(s.date, "run"))
     lines = [
         texts.WEEKLY_REVIEW,
         texts.WEEKLY_REVIEW_DONE.format(done=done, planned=len(planned)),

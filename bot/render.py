@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.journal import Journal
 from bot.texts import commands as command_texts
-from bot.views import Keyboard, RhrTap, esc
+from bot.views import Keyboard, RhrTap, distance_text, esc
 from coach.decision import day_label
 from coach.describe import describe_session, paces_line
 from coach.model import Plan, Session, Week
@@ -106,7 +106,9 @@ def race_label(metres: float, units: Units = "km") -> str:
     for known, name in RACE_NAMES.items():
         if abs(metres - known) < 1:
             return name
-    return format_distance(metres, units)
+    if metres < 1500:
+        return format_distance(metres, units)
+    return distance_text(metres, units)  # "10 mi", not "10.0 mi"
 
 
 def today_view(journal: Journal, day: date, units: Units) -> tuple[str, Keyboard]:

@@ -112,6 +112,17 @@ class SecondRunTap(CallbackData):
 
 
 @dataclasses.dataclass(frozen=True)
+class OnboardingTap(CallbackData):
+    """An onboarding answer: "ob:<step>:<value>", the value as it would be typed (days
+    joined by ".", times as hhmm) or "keep". No runner id: a tap only ever answers the
+    tapper's own open question, through the same reader as typing."""
+
+    prefix: ClassVar[str] = "ob"
+    step: str
+    value: str
+
+
+@dataclasses.dataclass(frozen=True)
 class DayTap(CallbackData):
     """A one-day answer of one runner: "<prefix>:<athlete id>:<yyyymmdd>:<value>"."""
 

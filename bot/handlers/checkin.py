@@ -1,6 +1,7 @@
 """The check-in after a run day: one message, edited in place as the answers come.
 
-The message is a function of the facts stored for its local date (`DayLog`), so a restart,
+This module applies taps and typed answers; the message itself is `bot.checkin_view`. The
+message is a function of the facts stored for its local date (`DayLog`), so a restart,
 a double tap or a redelivered update changes nothing twice. The only other state is which
 optional questions the runner passed over, kept with the date and the message being edited
 in the conversation state; losing it just asks an optional question again.
@@ -22,23 +23,27 @@ Callback data "ci:<athlete id>:<yyyymmdd>:<field>:<value>" with fields
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 from telegram import Update
 
-from bot import views
+from bot.checkin_view import (
+    FLOW,
+    OPTIONAL,
+    SCORES,
+    STATUSES,
+    DayLog,
+    finished_once,
+    load,
+    passed_over,
+    render,
+)
+from bot.checkin_view import checkin_view as checkin_view  # the view files.py edits in place
 from bot.handlers import freetext
 from bot.handlers.common import Turn
-from bot.journal import (
-    DayFacts,
-    Journal,
-    merged_run,
-    rhr_key,
-    run_key,
-    skipped_key,
-)
+from bot.journal import merged_run, rhr_key, run_key, skipped_key
 from bot.parsing import (
     LogItem,
     ParseError,
@@ -50,26 +55,20 @@ from bot.parsing import (
     parse_rpe,
     parse_sleep_hours,
 )
-from bot.render import session_title
 from bot.store import repo
-from bot.store.models import Athlete, ConversationState
+from bot.store.models import ConversationState
 from bot.texts import checkin as texts
 from bot.texts import common
-from bot.views import CheckinTap, Keyboard, esc
+from bot.views import CheckinTap, esc
 from coach.decision import day_label
-from coach.history import HEALTH_REASONS, RUN_INSTEAD, Event, RestingHR, Run, Skipped
-from coach.model import Session as PlannedSession
+from coach.history import RUN_INSTEAD, Event, RestingHR, Skipped
 
 PREFIX = "ci"
-FLOW = "checkin"
 MAX_AGE_DAYS = 7  # buttons older than this have expired
 OPEN_BACK_DAYS = 2  # /checkin reaches back this far for an unanswered run day
 # A typed answer this long after the last one is not an answer to the check-in any more.
 STALE_AFTER = timedelta(hours=12)
 
-STATUSES = ("done", "changed", "skipped")
-SCORES = tuple(str(n) for n in range(1, 11))
-OPTIONAL = ("dist", "rhr", "wellness")
 FIELDS: dict[str, tuple[str, ...]] = {
     "status": STATUSES,
     "rpe": SCORES,
@@ -82,234 +81,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
 SKIP_WORDS = frozenset({"skip", "pass", "no", "none", "nope", "-", "n/a", "na"})
 # Steps that only take a tap; typed text then goes to the free-text log.
 TAP_ONLY = ("status", "reason", "instead", "finished")
-WELLNESS_ASKED = ("sleep_h", "soreness", "stress")  # mood is never asked, only told
 
 
-# --- the state of a day -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DayLog:
-    """A run day's check-in: what was planned, what is stored, what was passed over."""
-
-    athlete_id: int
-    day: date
-    planned: PlannedSession
-    facts: DayFacts
-    passed: frozenset[str]
-    ask_rhr: bool  # only on the day itself: "this morning" means nothing a day later
-
-    @property
-    def answered(self) -> bool:
-        return self.facts.run is not None or self.facts.skipped is not None
-
-    @property
-    def core_done(self) -> bool:
-        """Everything the coach needs about the run itself."""
-        run = self.facts.run
-        if run is not None:
-            return run.rpe is not None and run.quality is not None
-        return self.facts.skipped is not None
-
-    @property
-    def step(self) -> str:
-        """The next question, or "finished"."""
-        run, skipped = self.facts.run, self.facts.skipped
-        if run is not None:
-            steps = [
-                ("instead", not run.changed or run.instead is not None),
-                ("rpe", run.rpe is not None),
-                ("quality", run.quality is not None),
-                ("dist", run.distance_m is not None),
-            ]
-        elif skipped is not None:
-            steps = [("reason", skipped.reason != "other")]
-        else:
-            return "status"
-        wellness = self.facts.wellness
-        steps += [
-            ("rhr", self.facts.rhr is not None or not self.ask_rhr),
-            (
-                "wellness",
-                wellness is not None
-                and all(getattr(wellness, name) is not None for name in WELLNESS_ASKED),
-            ),
-        ]
-        return next(
-            (name for name, done in steps if not done and name not in self.passed), "finished"
-        )
-
-
-def load(journal: Journal, day: date, passed: frozenset[str]) -> DayLog | None:
-    """The check-in of `day`, or None when no run was planned for it."""
-    planned = journal.planned_run(day)
-    if planned is None:
-        return None
-    return DayLog(
-        journal.athlete_id, day, planned, journal.day(day), passed, ask_rhr=day == journal.today
-    )
-
-
-def _passed(conversation: ConversationState | None, day: date) -> frozenset[str] | None:
-    """The optional questions passed over, or None when no check-in of `day` is open."""
-    if conversation is None or conversation.flow != FLOW:
-        return None
-    if conversation.data.get("date") != day.isoformat():
-        return None
-    return frozenset(str(step) for step in conversation.data.get("passed", []))
-
-
-def _finished_once(log: DayLog, passed: frozenset[str] | None) -> DayLog:
-    """A check-in answered and closed is finished: a later tap changes only what it
-    names and never reopens the questions the runner passed over."""
-    if passed is None and log.core_done:
-        return replace(log, passed=frozenset(OPTIONAL))
-    return replace(log, passed=passed or frozenset())
-
-
-# --- what the scheduled messages call ---------------------------------------------------
-
-
-def checkin_message(session: Session, athlete: Athlete, day: date) -> tuple[str, Keyboard] | None:
-    """The evening check-in for `day`; None on a day without a run or already answered."""
-    return checkin_view(Journal(session, athlete, day), day)
-
-
-def checkin_view(journal: Journal, day: date) -> tuple[str, Keyboard] | None:
-    """The check-in of `day` as it stands; None without a run or once answered."""
-    passed = _passed(repo.get_conversation(journal.session, journal.athlete_id), day)
-    log = load(journal, day, passed or frozenset())
-    if log is None or log.core_done:
-        return None
-    text, keyboard = render(log, journal.athlete.units)
-    return text, keyboard or []
-
-
-def missing_note(session: Session, athlete: Athlete, day: date) -> tuple[str, Keyboard] | None:
-    """Next morning, asked once: `day` had a run and no answer at all. Otherwise None."""
-    return missing_note_view(Journal(session, athlete, day + timedelta(days=1)), day)
-
-
-def missing_note_view(journal: Journal, day: date) -> tuple[str, Keyboard] | None:
-    log = load(journal, day, frozenset())
-    if log is None or log.answered:
-        return None
-    text = texts.MISSING_NOTE.format(day=esc(day_label(day)), session=esc(log.planned.title))
-    return text, _status_keyboard(log, "note")
-
-
-# --- the message ------------------------------------------------------------------------
-
-
-def render(log: DayLog, units: str) -> tuple[str, Keyboard | None]:
-    lines = [texts.TITLE.format(day=esc(day_label(log.day))), _planned_line(log.planned)]
-    lines += _fact_lines(log, units)
-    step = log.step
-    lines += ["", _closing(log) if step == "finished" else _question(log, step)]
-    return "\n".join(lines), _keyboard(log, step)
-
-
-def _planned_line(planned: PlannedSession) -> str:
-    if planned.target_rpe is None:
-        return texts.PLANNED.format(session=session_title(planned))
-    return texts.PLANNED_WITH_TARGET.format(
-        session=session_title(planned), target=planned.target_rpe
-    )
-
-
-def _fact_lines(log: DayLog, units: str) -> list[str]:
-    facts = log.facts
-    lines: list[str] = []
-    if facts.run is not None:
-        lines.append(_run_line(facts.run, units))
-    elif facts.skipped is not None:
-        reason = facts.skipped.reason
-        if reason != "other" or "reason" in log.passed:
-            label = texts.REASONS.get(reason, reason)
-            lines.append(texts.SKIPPED_BECAUSE.format(reason=esc(label)))
-        else:
-            lines.append(texts.SKIPPED)
-    if facts.rhr is not None:
-        lines.append(texts.RHR.format(bpm=facts.rhr))
-    parts = views.wellness_parts(facts.wellness)
-    if parts:
-        lines.append(texts.WELLNESS.format(details=texts.SEPARATOR.join(parts)))
-    return lines
-
-
-def _run_line(run: Run, units: str) -> str:
-    parts = [views.minutes_text(run.duration_min)]
-    if run.distance_m:
-        parts.append(views.distance_text(run.distance_m, units))
-    if run.rpe is not None:
-        parts.append(texts.EFFORT.format(rpe=run.rpe))
-    if run.quality is not None:
-        parts.append(texts.QUALITY.format(quality=run.quality))
-    if run.instead is not None:
-        parts.append(texts.INSTEAD_SHORT[run.instead])
-    return texts.RAN.format(details=texts.SEPARATOR.join(parts))
-
-
-def _question(log: DayLog, step: str) -> str:
-    if step == "rpe" and log.planned.target_rpe is not None:
-        return texts.ASK_RPE_WITH_TARGET.format(target=log.planned.target_rpe)
-    questions = {
-        "status": texts.ASK_STATUS,
-        "rpe": texts.ASK_RPE,
-        "quality": texts.ASK_QUALITY,
-        "dist": texts.ASK_DISTANCE,
-        "rhr": texts.ASK_RHR,
-        "wellness": texts.ASK_WELLNESS,
-        "reason": texts.ASK_REASON,
-        "instead": texts.ASK_INSTEAD,
-    }
-    return questions[step]
-
-
-def _closing(log: DayLog) -> str:
-    run, target = log.facts.run, log.planned.target_rpe
-    if run is not None:
-        if run.rpe is None or target is None:
-            return texts.ALL_LOGGED
-        return views.compared_to_target(run.rpe, target)
-    reason = log.facts.skipped.reason if log.facts.skipped is not None else "other"
-    return texts.GET_WELL if reason in HEALTH_REASONS else texts.LIFE_HAPPENS
-
-
-# --- buttons ----------------------------------------------------------------------------
-
-
-def callback_data(athlete_id: int, day: date, field: str, value: str) -> str:
-    return CheckinTap(athlete_id, day, field, value).pack()
-
-
-def _keyboard(log: DayLog, step: str) -> Keyboard | None:
-    def button(label: str, field: str, value: str) -> tuple[str, str]:
-        return label, callback_data(log.athlete_id, log.day, field, value)
-
-    if step == "status":
-        return _status_keyboard(log)
-    if step in ("rpe", "quality"):
-        return [[button(v, step, v) for v in SCORES[:5]], [button(v, step, v) for v in SCORES[5:]]]
-    if step == "reason":
-        reasons = [button(label, "reason", value) for value, label in texts.REASONS.items()]
-        return [reasons[:3], reasons[3:]]
-    if step == "instead":
-        choices = [button(texts.INSTEAD[value], "instead", value) for value in RUN_INSTEAD]
-        return [choices[:2], choices[2:]]
-    if step in OPTIONAL:
-        return [[button(texts.BUTTON_SKIP, "skip", step)]]
-    return None
-
-
-def _status_keyboard(log: DayLog, field: str = "status") -> Keyboard:
-    labels = (texts.BUTTON_DONE, texts.BUTTON_CHANGED, texts.BUTTON_SKIPPED)
-    return [
-        [
-            (label, callback_data(log.athlete_id, log.day, field, status))
-            for label, status in zip(labels, STATUSES, strict=True)
-        ]
-    ]
+# --- taps ------------------------------------------------------------------------------
 
 
 def read_tap(data: str) -> CheckinTap | None:
@@ -351,9 +125,9 @@ def _recent(day: date, today: date) -> bool:
 def _open(turn: Turn, day: date) -> DayLog | None:
     if not turn.onboarded:
         return None
-    passed = _passed(repo.get_conversation(turn.session, turn.athlete_id), day)
+    passed = passed_over(repo.get_conversation(turn.session, turn.athlete_id), day)
     log = load(turn.journal, day, frozenset())
-    return None if log is None else _finished_once(log, passed)
+    return None if log is None else finished_once(log, passed)
 
 
 def _apply_tap(turn: Turn, log: DayLog, tap: CheckinTap) -> DayLog:

@@ -26,12 +26,7 @@ from bot.runtime import RampContext, Runtime
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.texts import common as texts
-from bot.views import CallbackData
-
-# Re-exported for bot.outbox, which predates bot.views.
-from bot.views import Keyboard as Keyboard
-from bot.views import esc as esc
-from bot.views import markup as markup
+from bot.views import CallbackData, Keyboard, markup
 from coach.decision import day_label
 from coach.paces import Units
 

@@ -29,6 +29,9 @@ ASK_RPE_WITH_TARGET = (
 )
 ASK_QUALITY = "And how good was it overall, from <b>1</b> (poor) to <b>10</b> (perfect)?"
 ASK_DISTANCE = "How long and how far did you go? Type it like <i>45 min 8.2 km</i>, or tap Skip."
+ASK_DISTANCE_MILES = (
+    "How long and how far did you go? Type it like <i>45 min 5.1 mi</i>, or tap Skip."
+)
 ASK_RHR = "What was your resting heart rate this morning? Type it like <i>52</i>, or tap Skip."
 ASK_WELLNESS = (
     "Last one, if you like: sleep, soreness and stress (1-5)? "

@@ -12,23 +12,34 @@ WELCOME = (
 )
 WELCOME_BACK = (
     "<b>Let's update your profile, {name}.</b> Every run and check-in you told me is kept, "
-    "and your plan keeps its start date. New run days also redraw the weeks already past in "
-    "/week. /cancel stops without changing anything."
+    "and your plan keeps its start date. Each question shows what you have now: tap "
+    "<b>Keep</b>, or send a new answer. /cancel stops without changing anything."
 )
 RESUMING = (
     "Let's pick up where we left off; your answers so far are kept. To start from scratch, "
     "send /cancel and then /start."
 )
+RESUMING_FROM_SCRATCH = (
+    "I've updated since we started and couldn't keep your answers so far, sorry. "
+    "Let's go through them again."
+)
 
 # --- questions (n/10 so the runner knows how far they are) ---
 
+# Examples in the runner's units: a miles runner never sees kilometres.
+RACE_EXAMPLES = {
+    "km": "<i>5k 22:30</i> or <i>10 km in 48:10</i>",
+    "mi": "<i>5k 22:30</i> or <i>10 mi in 1:20:00</i>",
+}
+GOAL_EXAMPLES = {"km": "<i>10k 2027-03-14</i>", "mi": "<i>10 mi 2027-03-14</i>"}
+
 ASK_RACE = (
     "<b>1/10 · Your fitness.</b> What's a recent race or time trial? Send the distance and "
-    "time, like <i>5k 22:30</i> or <i>10 km in 48:10</i>."
+    "time, like {example}."
 )
 ASK_RACE_AGAIN = (
     "<b>1/10 · Your fitness.</b> Any new race or time trial since we set up? Send it like "
-    "<i>5k 22:30</i> and I'll recalibrate your paces from today."
+    "{example} and I'll recalibrate your paces from today."
 )
 ASK_RUN_DAYS = (
     "<b>2/10 · Run days.</b> Which days can you run? Tap a pattern or type your days, like "
@@ -58,8 +69,16 @@ ASK_TIME_ZONE = (
 ASK_UNITS = "<b>9/10 · Units.</b> Kilometres or miles for your paces?"
 ASK_GOAL = (
     "<b>10/10 · Goal race.</b> Is there a race you're aiming for? Send the distance and date, "
-    "like <i>10k 2027-03-14</i>. I'll taper you into it."
+    "like {example}. I'll taper you into it."
 )
+
+# --- what an onboarded runner has now, under each question ---
+
+NOW = "Now: <b>{value}</b>."
+PACES_FROM = "paces from your {race}"
+NO_RESULT_YET = "no result yet"
+NO_GOAL_YET = "no goal race"
+GOAL_TEXT = "{race} on {day}"
 
 # --- buttons ---
 
@@ -68,6 +87,9 @@ NO_NEW_RESULT = "No new result"
 NO_GOAL = "No goal race"
 NO_NEW_GOAL = "No new goal"
 KEEP = "Keep {value}"
+KEEP_PACES = "my paces"
+KEEP_GOAL = "Keep this goal"
+KEEP_NO_GOAL = "Keep: no goal race"
 KM = "km"
 MILES = "miles"
 CONFIRM = "✅ Confirm"
@@ -93,7 +115,7 @@ GOT_UNITS = "Paces in <b>{units}</b>."
 # --- problems with an answer (nothing is saved) ---
 
 RACE_NOT_PLAUSIBLE = (
-    "That result doesn't look right to me: {problem}. Send it again, like <i>5k 22:30</i>."
+    "That result doesn't look right to me: {problem}. Send it again, like {example}."
 )
 RUN_DAYS_COUNT = "Pick between {low} and {high} run days, like <i>mon wed fri sat</i>."
 NOT_A_RUN_DAY = "{day} isn't one of your run days ({days}). Tap one of the buttons."
@@ -105,12 +127,10 @@ WEEKLY_MINUTES_TOO_LOW = (
 )
 UNITS_INVALID = "Tap <b>km</b> or <b>miles</b>, or type one of them."
 GOAL_INVALID = (
-    "Send the race distance and date, like <i>10k 2027-03-14</i> or "
-    "<i>half 14 March 2027</i>, or tap <b>No goal race</b>."
+    "Send the race distance and date, like {example} or <i>half 14 March 2027</i>, or tap "
+    "the button below."
 )
-GOAL_DISTANCE_OUT_OF_RANGE = (
-    "I can plan for races from 1500 m up to the marathon, like <i>10k 2027-03-14</i>."
-)
+GOAL_DISTANCE_OUT_OF_RANGE = "I can plan for races from 1500 m up to the marathon, like {example}."
 GOAL_DATE_PASSED = "{day} has already passed. Send a race date in the future."
 GOAL_BEFORE_START = (
     "Your plan starts on {start}, so a race on {day} comes too soon. Pick a later race, or "
@@ -133,7 +153,7 @@ SUMMARY_WEEKLY_MINUTES = "Weekly running: {minutes} min"
 SUMMARY_TIMES = "Morning message: {morning} · Check-in: {checkin}"
 SUMMARY_TIME_ZONE = "Time zone: {zone}"
 SUMMARY_UNITS = "Units: {units}"
-SUMMARY_GOAL = "Goal race: {race} on {day}"
+SUMMARY_GOAL = "Goal race: {goal}"
 SUMMARY_NO_GOAL = "Goal race: none"
 SUMMARY_NO_NEW_GOAL = "Goal race: no change"
 
@@ -152,7 +172,7 @@ PACES = "Your training paces, from your {race}:\n{paces}"
 FIRST_SESSION_TRIAL = (
     "Your first quality session is a <b>5K time trial</b>: its result sets all your paces."
 )
-GOAL_SET = "I'll build you towards your {race} on <b>{day}</b>."
+GOAL_SET = "I'll build you towards your <b>{goal}</b>."
 DAILY_RHYTHM = (
     "Every morning at <b>{morning}</b> I'll send the day's session, and at <b>{checkin}</b> "
     "I'll ask how it went. /help shows everything else."

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
-from bot import coaching
+import pytest
+
+from bot import coaching, journal
+from bot.store import repo
 from coach.history import Pause
 from tests.bot.harness import ANA, BotHarness
 
 # Tuesday 1 Dec 2026 04:00 UTC = 05:00 in Berlin, before Ana's 07:00 morning message.
 EARLY_TUESDAY = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
 PLAN_START = date(2026, 11, 23)
+T = TypeVar("T")
 
 
 async def test_the_morning_message_arrives_once_at_the_local_time(tmp_path: Path) -> None:
@@ -69,3 +76,35 @@ async def test_the_weekly_review_explains_next_week(tmp_path: Path) -> None:
         assert "Next week: hold" in text
         assert "didn't hear how" in text  # the reason quotes the unreported session
         assert "min in all" in text
+
+
+async def test_the_morning_message_is_todays_view_built_from_one_load_and_one_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with BotHarness.started(tmp_path, start_at=EARLY_TUESDAY) as h:
+        # Set up last week: Monday's run was planned and never answered.
+        h.onboard(ANA, start=PLAN_START, onboarded_at=EARLY_TUESDAY - timedelta(days=3))
+        counts: Counter[str] = Counter()
+
+        def counted(label: str, function: Callable[..., T]) -> Callable[..., T]:
+            def wrapper(*args: Any, **kwargs: Any) -> T:
+                counts[label] += 1
+                return function(*args, **kwargs)
+
+            return wrapper
+
+        monkeypatch.setattr(repo, "events_for", counted("loads", repo.events_for))
+        monkeypatch.setattr(journal, "replay", counted("replays", journal.replay))
+        await h.advance(timedelta(hours=3, minutes=1))  # 07:01 in Berlin
+        await h.tick()
+        assert counts == {"loads": 1, "replays": 1}
+
+        morning = h.last(ANA).plain_text
+        assert "How did Mon 30 Nov's" in morning  # yesterday's check-in, asked once
+        today = await h.say(ANA, "/today")
+        assert today is not None
+        assert morning.startswith(f"Good morning, Ana!\n\n{today.plain_text}\n\n")
+        morning_buttons = [b["callback_data"] for b in h.emulator.bot_messages(ANA)[0].buttons]
+        today_buttons = [b["callback_data"] for b in today.buttons]
+        assert morning_buttons[: len(today_buttons)] == today_buttons  # the same RHR taps
+        assert any(data.startswith("ci:") for data in morning_buttons[len(today_buttons) :])

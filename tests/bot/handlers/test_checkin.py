@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from bot import coaching
-from bot.handlers import checkin
-from bot.handlers.common import markup
+from bot.checkin_view import callback_data, checkin_view, missing_note_view
+from bot.journal import Journal
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.texts import checkin as texts
 from bot.texts import common, problems
+from bot.views import Keyboard, markup
 from coach.model import Session as PlannedSession
 from tests.bot.factories import onboard
 from tests.bot.harness import ANA, BEN, BotHarness
@@ -70,9 +71,19 @@ def planned(h: BotHarness, user: int, day: date) -> PlannedSession:
         return found
 
 
+def evening_message(session: Any, athlete: Athlete, day: date) -> tuple[str, Keyboard] | None:
+    """The evening check-in of `day` as the outbox sends it."""
+    return checkin_view(Journal(session, athlete, day), day)
+
+
+def morning_note(session: Any, athlete: Athlete, day: date) -> tuple[str, Keyboard] | None:
+    """The next morning's note about `day`, as the morning message carries it."""
+    return missing_note_view(Journal(session, athlete, day + timedelta(days=1)), day)
+
+
 def data(athlete: Athlete, day: date, field: str, value: str) -> str:
     assert athlete.id is not None
-    return checkin.callback_data(athlete.id, day, field, value)
+    return callback_data(athlete.id, day, field, value)
 
 
 async def tap_raw(h: BotHarness, user: int, message_id: int, raw: str) -> tuple[str | None, bool]:
@@ -402,9 +413,9 @@ async def test_scheduled_checkin_and_missing_note(tmp_path: Path) -> None:
             with h.runtime.sessions() as session:
                 athlete = athlete_of(session, ANA)
                 return (
-                    checkin.checkin_message(session, athlete, today),
-                    checkin.missing_note(session, athlete, today),
-                    checkin.missing_note(session, athlete, rest_day),
+                    evening_message(session, athlete, today),
+                    morning_note(session, athlete, today),
+                    morning_note(session, athlete, rest_day),
                 )
 
         evening, note, none = scheduled()
@@ -439,7 +450,7 @@ async def test_the_morning_note_opens_yesterdays_checkin_once(tmp_path: Path) ->
         wednesday = await move_to_next(h, THURSDAY) - timedelta(days=1)
         runner(h, ANA, wednesday)
         with h.runtime.sessions() as session:
-            note = checkin.missing_note(session, athlete_of(session, ANA), wednesday)
+            note = morning_note(session, athlete_of(session, ANA), wednesday)
         assert note is not None
         # As the morning message would carry it, below the day's session.
         assert h.application is not None

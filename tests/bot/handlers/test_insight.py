@@ -15,10 +15,11 @@ from telegram import Update
 
 from bot import coaching
 from bot.handlers import insight
-from bot.handlers.common import Keyboard, Turn
+from bot.handlers.common import Turn
 from bot.store.models import Athlete
 from bot.texts import common
 from bot.texts import insight as texts
+from bot.views import Keyboard
 from coach.history import RestingHR, Run, TimeTrial
 from coach.replay import plan
 from emulator.models import MessageRecord

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.views import CheckinTap, SecondRunTap
+from bot.views import CheckinTap, OnboardingTap, SecondRunTap
 
 BOT = Path(__file__).resolve().parents[3] / "bot"
 
@@ -18,6 +18,9 @@ def test_a_payload_packs_and_unpacks_to_the_same_value() -> None:
     assert tap.pack() == "ci:42:20270112:rpe:7"
     assert CheckinTap.unpack(tap.pack()) == tap
     assert SecondRunTap.unpack("fr:42:20270112:fix") == SecondRunTap(42, date(2027, 1, 12), "fix")
+    assert OnboardingTap("days", "mon.wed.fri").pack() == "ob:days:mon.wed.fri"
+    assert OnboardingTap.unpack("ob:zone:keep") == OnboardingTap("zone", "keep")
+    assert OnboardingTap.unpack("ob:days") is None and OnboardingTap.unpack("ci:days:x") is None
 
 
 @pytest.mark.parametrize(
@@ -57,13 +60,29 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def test_only_the_composition_root_imports_handlers() -> None:
-    # bot.outbox still does, through names kept for it (owned by the delivery work).
-    allowed = {"app.py", "outbox.py"}
-    offenders = [
-        path.name
-        for path in BOT.glob("*.py")
-        if path.name not in allowed
+def importers_of_handlers(package: Path) -> list[str]:
+    """Modules outside `handlers/` that import a handler, other than the composition root."""
+    return sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.relative_to(package).parts[0] != "handlers"
+        and path.relative_to(package) != Path("app.py")
         and any(name.startswith("bot.handlers") for name in imported_modules(path))
-    ]
-    assert offenders == []
+    )
+
+
+def test_only_the_composition_root_imports_handlers() -> None:
+    assert importers_of_handlers(BOT) == []
+
+
+def test_the_import_check_finds_a_view_that_imports_a_handler(tmp_path: Path) -> None:
+    # Guards the test above against walking nothing or missing an import form.
+    package = tmp_path / "bot"
+    (package / "handlers").mkdir(parents=True)
+    (package / "app.py").write_text("from bot.handlers import checkin\n")
+    (package / "handlers" / "router.py").write_text("from bot.handlers import checkin\n")
+    (package / "outbox.py").write_text("from bot.handlers.common import esc\n")
+    (package / "views").mkdir()
+    (package / "views" / "week.py").write_text("import bot.handlers.checkin\n")
+    (package / "render.py").write_text("from bot import views\n")
+    assert importers_of_handlers(package) == ["outbox.py", "views/week.py"]
