@@ -1024,6 +1024,30 @@ def _with_profile_changes(
     return tuple(out)
 
 
+def _kept_before_pause(
+    index: int,
+    profile: Profile,
+    facts: _Facts,
+    state: _State,
+    previous: Week | None,
+    review: WeekReview | None,
+    sessions: tuple[Session, ...],
+) -> tuple[Session, ...]:
+    """A week paused from mid-week: the days before the pause keep the week as it was
+    planned before the pause was known (issue 8: a done Monday stays a run)."""
+    start = sessions[0].date
+    first = next((i for i, s in enumerate(sessions) if facts.pause_on(s.date)), 0)
+    if first == 0:
+        return sessions
+    unpaused = copy.copy(facts)
+    unpaused.pauses = [p for p in facts.pauses if p[0] < start]
+    as_planned = copy.copy(state)  # only redraws days: the week's decision is taken
+    shape = _shape(index, start, profile, unpaused, as_planned, previous, review)
+    shape = _dosed(shape, unpaused.paces_on(start + timedelta(days=profile.quality_day)))
+    kept = _build(index, start, shape, profile, unpaused, as_planned)
+    return (*kept[:first], *sessions[first:])
+
+
 def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int:
     """The quality day a finished week was planned with (its profile on that day)."""
     for i in range(7):
@@ -1070,6 +1094,10 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         quality_date = week_start + timedelta(days=week_profile.quality_day)
         shape = _dosed(shape, facts.paces_on(quality_date))
         sessions = _build(index, week_start, shape, week_profile, facts, state)
+        if shape.kind == "paused":
+            sessions = _kept_before_pause(
+                index, week_profile, facts, state, previous, review, sessions
+            )
         sessions = _with_profile_changes(profile_at, index, shape, facts, state, sessions)
         goal = facts.goal_as_of(week_start + timedelta(days=6))
         next_fixed = None if goal is None else goal.date

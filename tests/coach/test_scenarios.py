@@ -119,7 +119,11 @@ def test_illness_pauses_and_resumes_one_step_lower() -> None:
     assert resumed.decision.action == "resume"
     assert "9 days off" in resumed.decision.reasons[0]
     assert resumed.step == max(1, before.step - 1)
-    assert p.weeks[paused].planned_min == 0
+    # The days before the pause keep their runs (issue 8); every day from it is rest.
+    week = p.weeks[paused]
+    paused_from = next(i for i, s in enumerate(week.sessions) if s.note.startswith("Paused"))
+    assert all(s.type == "rest" for s in week.sessions[paused_from:])
+    assert week.planned_min == sum(s.planned_min for s in week.sessions[:paused_from])
 
 
 def test_a_short_break_keeps_the_step() -> None:
