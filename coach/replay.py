@@ -45,6 +45,7 @@ from coach.load import (
     MONOTONY_WARNING,
     ewma_series,
     monotony,
+    stated_load_seed,
     strain,
 )
 from coach.microcycle import WeekRecipe, build_week, easy_instead, lighter, rest_instead
@@ -173,9 +174,10 @@ class _Facts:
             f.rhr_squares.append(f.rhr_squares[-1] + bpm * bpm)
         f.fitness.sort(key=lambda item: item[0])
         f.fitness_dates = [d for d, _ in f.fitness]
-        # Seeding the averages with the stated weekly minutes (load.seeded_daily_load) waits
-        # for /stats to do the same, so the chart and the coach never disagree.
-        f._index_loads(min(history.profile.start_date, f.first_day or today), today)
+        # Both averages start from the stated weekly minutes, as /stats does (bot/charts), so
+        # week 1 is not read as a spike from nothing.
+        seed = stated_load_seed(history.profile.weekly_minutes)
+        f._index_loads(min(history.profile.start_date, f.first_day or today), today, seed)
         f.pauses = _pause_ranges(open_pauses, resumes)
         return f
 
