@@ -32,6 +32,8 @@ PROGRESSION_FINISH_MIN = 15  # a 3-day week's extra stimulus: the long run's las
 STRIDES_PER_WEEK = 2
 STRIDES_COUNT = 5
 RACE_WARM_UP_MIN = 15
+EASED_SHARE = 0.8  # a flagged morning's easy run: a fifth shorter
+EASED_TYPES: frozenset[str] = frozenset({"easy", "strides", "hills"})
 
 PacesOn = Callable[[date], TrainingPaces | None]
 
@@ -337,6 +339,19 @@ def easy_instead(session: Session, note: str) -> Session:
         reps=(),
         strides=0,
         planned_min=max(MIN_EASY_MIN, round(session.planned_min * 0.8)),
+        note=note,
+    )
+
+
+def eased(session: Session, note: str) -> Session:
+    """An easy run on a flagged morning: shorter, strides removed, on the flat."""
+    return replace(
+        session,
+        type="easy",
+        title="Easy run",
+        target_rpe=3,
+        strides=0,
+        planned_min=max(MIN_EASY_MIN, round(session.planned_min * EASED_SHARE)),
         note=note,
     )
 

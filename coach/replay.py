@@ -48,7 +48,15 @@ from coach.load import (
     stated_load_seed,
     strain,
 )
-from coach.microcycle import WeekRecipe, build_week, easy_instead, lighter, rest_instead
+from coach.microcycle import (
+    EASED_TYPES,
+    WeekRecipe,
+    build_week,
+    eased,
+    easy_instead,
+    lighter,
+    rest_instead,
+)
 from coach.model import Action, Decision, Metrics, Plan, Session, Week, WeekKind
 from coach.paces import TrainingPaces, format_duration, predict_race_s, training_paces
 from coach.paces import vdot_from_race as _vdot_from_race
@@ -880,6 +888,11 @@ def _adjust(
             if swap is not None:
                 out[i] = easy_instead(s, swap)
                 changes.append(f"{day_label(s.date)}: {swap}")
+        elif s.type in EASED_TYPES:
+            ease = _readiness_ease(s, facts)
+            if ease is not None:
+                out[i] = eased(s, ease)
+                changes.append(f"{day_label(s.date)}: {ease}")
     paused = [s.date for s in out if facts.pause_on(s.date) is not None]
     if paused:
         changes.insert(0, f"Paused from {day_label(paused[0])} to {day_label(paused[-1])}.")
@@ -918,22 +931,36 @@ def _illness_ended_on(day: date, facts: _Facts) -> bool:
     return False
 
 
-def _readiness_swap(session: Session, facts: _Facts) -> str | None:
-    """Move today's hard session to an easy run when this morning's resting HR is flagged."""
-    readings = facts.rhr_between(session.date, session.date)
+def _flagged_morning(day: date, facts: _Facts) -> str | None:
+    """This morning's resting HR and how far it is above the baseline, when it is flagged."""
+    readings = facts.rhr_between(day, day)
     if not readings:
         return None
-    baseline = facts.baseline(session.date)
+    baseline = facts.baseline(day)
     if baseline is None:
         return None
     bpm = readings[-1]
-    recent = facts.rhr_between(session.date - timedelta(days=2), session.date)
+    recent = facts.rhr_between(day - timedelta(days=2), day)
     if rhr_single_morning_flag(bpm, baseline) or rhr_recent_flag(recent, baseline):
         return (
-            f"resting HR {bpm}, {bpm - baseline.mean:.0f} above your {baseline.mean:.0f} "
-            f"baseline: the {session.title} became an easy run."
+            f"resting HR {bpm}, {bpm - baseline.mean:.0f} above your {baseline.mean:.0f} baseline"
         )
     return None
+
+
+def _readiness_swap(session: Session, facts: _Facts) -> str | None:
+    """Move today's hard session to an easy run when this morning's resting HR is flagged."""
+    seen = _flagged_morning(session.date, facts)
+    return None if seen is None else f"{seen}: the {session.title} became an easy run."
+
+
+def _readiness_ease(session: Session, facts: _Facts) -> str | None:
+    """A flagged morning also eases an easy run: shorter, and no strides."""
+    seen = _flagged_morning(session.date, facts)
+    if seen is None:
+        return None
+    what = "shorter and without strides" if session.strides else "shorter"
+    return f"{seen}: today's easy run is {what}."
 
 
 # --- the plan --------------------------------------------------------------------------
