@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coach import ladder, results
+from coach import ladder, results, taper
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
 from coach.history import (
     HEALTH_REASONS,
@@ -80,8 +80,6 @@ PROGRESS_GAIN = 1.10
 DELOAD_SHARE = 0.65  # 35 % below the last normal build week (COACHING.md: 30-40 %)
 RECOVERY_SHARE = 0.75
 BUSY_SHARE = 0.8
-TAPER_SHARE = 0.6
-RACE_WEEK_SHARE = 0.45
 RESUME_SHARE = 0.8
 RESUME_GAIN = 1.15  # the first full week after a break: at most 15 % above what was run
 RESUME_FLOOR_MIN = 60  # ... but after a week fully off, an hour of easy running, not nothing
@@ -532,33 +530,9 @@ def _shape(
             None,
         )
     if race_index is not None and goal is not None and index == race_index:
-        why = (
-            f"Race week: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Short and sharp."
-        )
-        target = max(_floor5(state.base * RACE_WEEK_SHARE), 60)
-        return _Shape(
-            "race",
-            state.step,
-            "race",
-            WeeklyDecision("race", (why,)),
-            target,
-            ladder.sharpener(paces),
-            race=goal,
-        )
-    if race_index is not None and goal is not None and index == race_index - 1:
-        why = (
-            f"Taper: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Volume down "
-            f"{100 - TAPER_SHARE * 100:.0f} %, intensity kept."
-        )
-        main = ladder.shorter(_current_set(state, paces))
-        return _Shape(
-            "taper",
-            state.step,
-            "taper",
-            WeeklyDecision("taper", (why,)),
-            _floor5(state.base * TAPER_SHARE),
-            main,
-        )
+        return _race_shape(start, goal, state, paces, "race")
+    if goal is not None and taper.tapers_in(start, goal):
+        return _race_shape(start, goal, state, paces, "taper")
     if (
         previous is not None
         and previous.decision.action != "resume"
@@ -567,16 +541,7 @@ def _shape(
     ):
         return _resume(start, facts, state, paces)
     if previous is not None and previous.kind == "race":
-        why = "The race is done: an easy week to recover before building again."
-        main = ladder.shorter(_current_set(state, paces))
-        return _Shape(
-            "recovery",
-            state.step,
-            "recovery",
-            WeeklyDecision("recovery", (why,)),
-            _floor5(state.base * RECOVERY_SHARE),
-            main,
-        )
+        return _after_race_shape(previous, state, paces)
     if previous is None:
         # The assessment stays a trial in its week: a result logged on the trial's day
         # starts the ladder next week, it does not rewrite this one.
@@ -588,7 +553,64 @@ def _shape(
             decision = WeeklyDecision("progress", ("Assuming the week before goes to plan.",))
     else:
         decision = weekly_decision(review, state.streak)
+    if decision.action == "recovery" and goal is not None and taper.absorbs_recovery(start, goal):
+        decision = WeeklyDecision("hold", (_absorbed(goal),))
     return _apply(decision, previous, state, paces)
+
+
+def _race_shape(
+    start: date, goal: Goal, state: _State, paces: TrainingPaces | None, kind: WeekKind
+) -> _Shape:
+    """A week the taper or the race touches: built at the runner's level, then redrawn
+    day by day from the race date (coach/taper.py)."""
+    km = f"{goal.distance_m / 1000:g} km"
+    first = day_label(taper.taper_start(goal))
+    days = taper.taper_days(goal.distance_m)
+    why = (
+        f"Race week: {km} on {day_label(goal.date)}. The taper since {first} keeps your "
+        "days with shorter runs and ends with a sharpener."
+        if kind == "race"
+        else f"Taper from {first}, {days} days before your {km} on {day_label(goal.date)}: "
+        "shorter runs on the same days, the pace of the quality work kept."
+    )
+    target, _ = _within_ceiling(state.base, state)
+    main = _current_set(state, paces)
+    return _Shape(
+        kind,
+        state.step,
+        kind,
+        WeeklyDecision("race" if kind == "race" else "taper", (why,)),
+        target,
+        main,
+        race=goal,
+    )
+
+
+def _absorbed(goal: Goal) -> str:
+    return (
+        f"The taper from {day_label(taper.taper_start(goal))} is this block's recovery: "
+        "no separate lighter week before it, the same step and volume for now."
+    )
+
+
+def _after_race_shape(race_week: Week, state: _State, paces: TrainingPaces | None) -> _Shape:
+    """The week after the race: easy days first (the reverse taper), and no bigger than
+    race week plus the usual 10 %."""
+    target = min(
+        _floor5(state.base * RECOVERY_SHARE), _floor5(race_week.planned_min * PROGRESS_GAIN)
+    )
+    why = (
+        f"The race is done: easy days first, then we build again; {target} minutes, at most "
+        "10 % above race week."
+    )
+    return _Shape(
+        "recovery",
+        state.step,
+        "recovery",
+        WeeklyDecision("recovery", (why,)),
+        target,
+        ladder.shorter(_current_set(state, paces)),
+    )
 
 
 def _within_ceiling(target: int, state: _State) -> tuple[int, str | None]:
@@ -820,18 +842,18 @@ def _build(
             state.terrain_last = index
     if shape.step == ladder.BLEND_STEP and shape.kind in ("build", "recovery", "taper"):
         state.blend_variant += 1
-    race = shape.race
     recipe = WeekRecipe(
-        start=start,
-        target_min=shape.target_min,
-        main=shape.main,
-        extra=extra,
-        terrain=terrain,
-        race_day=None if race is None else race.date,
-        race_distance_m=None if race is None else race.distance_m,
-        race_time_s=None if race is None else _race_prediction(facts, race),
+        start=start, target_min=shape.target_min, main=shape.main, extra=extra, terrain=terrain
     )
-    return build_week(recipe, profile, facts.paces_on)
+    sessions = build_week(recipe, profile, facts.paces_on)
+    race = facts.goal_as_of(start + timedelta(days=6))
+    if race is None:
+        return sessions
+    quality = None if shape.race is None else shape.main
+    vdot = facts.vdot_on(race.date)
+    return taper.race_days(
+        sessions, race, profile.quality_day, profile.run_days, quality, facts.paces_on, vdot
+    )
 
 
 def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
@@ -846,11 +868,6 @@ def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
     d = shape.decision
     reasons = tuple(r.replace(old, new) for r in d.reasons)
     return replace(shape, main=main, decision=replace(d, reasons=reasons))
-
-
-def _race_prediction(facts: _Facts, race: Goal) -> float | None:
-    vdot = facts.vdot_on(race.date)
-    return None if vdot is None else predict_race_s(vdot, race.distance_m)
 
 
 def _adjust(
@@ -986,6 +1003,11 @@ def _special_ceiling(
         # After the 3:1 recovery week: back to the last build week, plus the usual 10 %.
         state.ceiling = int(state.build_planned * PROGRESS_GAIN)
     before = weeks[-2] if len(weeks) >= 2 else None
+    if previous.kind == "recovery" and before is not None and before.kind == "race":
+        # After the race's easy week: halfway back to the usual level, as after a deload.
+        state.ceiling = _floor5((previous.planned_min + (normal or state.base)) / 2)
+        state.ceiling_why = "halfway back to your usual volume after the race"
+        return
     back_from_deload = before is not None and before.kind == "deload"
     if back_from_deload and previous.kind == "build" and normal is not None:
         state.ceiling = max(state.ceiling or 0, normal)
