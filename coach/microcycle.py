@@ -47,6 +47,7 @@ class WeekRecipe:
     extra: MainSet | None = None
     terrain: bool = False
     extra_as_finish: bool = False  # the extra session as the long run's progression finish
+    long_share: float = LONG_RUN_SHARE  # the long run's aim (the cap before a half/marathon)
 
 
 def cyclic_gap(a: int, b: int) -> int:
@@ -209,7 +210,7 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
         rests[easy.pop()] = "At least one day off a week."
     runs = running + len(easy) + has_long
     cap = math.floor(recipe.target_min * long_run_cap(runs))
-    aim = round(recipe.target_min * LONG_RUN_SHARE)
+    aim = round(recipe.target_min * recipe.long_share)
 
     # A short warm-up and cool-down when the full ones would make a hard session longer
     # than the long run may be, or the hard sessions most of a small week.

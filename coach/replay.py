@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coach import ladder, results, taper
+from coach import blend, ladder, results, taper
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
 from coach.history import (
     HEALTH_REASONS,
@@ -86,7 +86,7 @@ RESUME_FLOOR_MIN = 60  # ... but after a week fully off, an hour of easy running
 LONG_BREAK_DAYS = 7
 ILLNESS_DAYS, EASY_RUNS_AFTER_ILLNESS = 5, 2
 PAUSED_WEEK_DAYS = 4
-TRIAL_EVERY_BLEND_WEEKS = 6
+TRIAL_EVERY_BLEND_WEEKS = 4  # weeks after a trial before the next: the 5th week at the earliest
 MISSING_RPE = 4  # a run logged without RPE (a watch file) counts as easy until told
 
 
@@ -842,11 +842,17 @@ def _build(
             state.terrain_last = index
     if shape.step == ladder.BLEND_STEP and shape.kind in ("build", "recovery", "taper"):
         state.blend_variant += 1
+    race = facts.goal_as_of(start + timedelta(days=6))
+    ahead = race if race is not None and race.date > start else None
     recipe = WeekRecipe(
-        start=start, target_min=shape.target_min, main=shape.main, extra=extra, terrain=terrain
+        start=start,
+        target_min=shape.target_min,
+        main=shape.main,
+        extra=extra,
+        terrain=terrain,
+        long_share=blend.long_run_share(ahead),
     )
     sessions = build_week(recipe, profile, facts.paces_on)
-    race = facts.goal_as_of(start + timedelta(days=6))
     if race is None:
         return sessions
     quality = None if shape.race is None else shape.main
@@ -854,6 +860,22 @@ def _build(
     return taper.race_days(
         sessions, race, profile.quality_day, profile.run_days, quality, facts.paces_on, vdot
     )
+
+
+def _for_goal(shape: _Shape, facts: _Facts, quality_date: date) -> _Shape:
+    """A blend build week's session shaped by the goal race ahead (coach/blend.py)."""
+    goal = facts.goal_as_of(quality_date)
+    if shape.main is None or shape.kind != "build" or shape.step != ladder.BLEND_STEP:
+        return shape
+    if goal is None or goal.date <= quality_date:
+        return shape
+    paces, vdot = facts.paces_on(quality_date), facts.vdot_on(quality_date)
+    main = blend.for_goal(shape.main, goal, paces, vdot)
+    if main == shape.main:
+        return shape
+    d = shape.decision
+    reasons = tuple(r.replace(shape.main.title, main.title) for r in d.reasons)
+    return replace(shape, main=main, decision=replace(d, reasons=reasons))
 
 
 def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
@@ -1143,6 +1165,7 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         week_profile = profile_at(week_start)
         shape = _shape(index, week_start, week_profile, facts, state, previous, review)
         quality_date = week_start + timedelta(days=week_profile.quality_day)
+        shape = _for_goal(shape, facts, quality_date)
         shape = _dosed(shape, facts.paces_on(quality_date))
         sessions = _build(index, week_start, shape, week_profile, facts, state)
         if shape.kind == "paused":
@@ -1166,10 +1189,10 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
             last_hard = hard_days[-1]
         if shape.kind in ("build", "assessment"):
             state.streak += 1
-            if state.step == ladder.BLEND_STEP and shape.kind == "build":
-                state.since_trial += 1
         else:
             state.streak = 0
+        if state.step == ladder.BLEND_STEP and shape.kind != "assessment":
+            state.since_trial += 1  # every blend week counts, lighter ones too: 4-6 weeks apart
         d = shape.decision
         reasons = d.reasons
         if planned_at_start != shape.target_min:
