@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coach import blend, ladder, results, taper
+from coach import blend, ladder, lead_in, results, taper
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
 from coach.history import (
     HEALTH_REASONS,
@@ -1097,6 +1097,25 @@ def _with_profile_changes(
     return tuple(out)
 
 
+def _with_short_first_week(history: History, today: date, weeks_ahead: int) -> Plan:
+    """A plan starting mid-week: a short first week to Sunday (coach/lead_in.py), then the
+    replay from the first Monday as for any plan."""
+    profile = history.profile
+    monday = lead_in.first_monday(profile.start_date)
+    full = plan(replace(history, profile=replace(profile, start_date=monday)), today, weeks_ahead)
+    fit = profile.fitness
+    fresh = fit is not None and not results.too_old(fit.date, profile.start_date)
+    paces = (
+        training_paces(round(_vdot_from_race(fit.distance_m, fit.time_s), 1))
+        if fit and fresh
+        else None
+    )
+    first = lead_in.short_week(profile, paces)
+    if today < monday:
+        return replace(full, history=(), week=first, upcoming=(full.week, *full.upcoming))
+    return replace(full, history=(first, *full.history))
+
+
 def _kept_before_pause(
     index: int,
     profile: Profile,
@@ -1132,6 +1151,8 @@ def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int
 
 def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) -> Plan:
     """Replay the history up to `today`: past weeks, the current week, and what comes next."""
+    if history.profile.start_date.weekday() != 0:
+        return _with_short_first_week(history, today, weeks_ahead)
     profile = history.profile
     profile_at = _profile_lookup(history, today)
     facts = _Facts.read(history, today)
