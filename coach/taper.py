@@ -122,7 +122,18 @@ def race_days(
             out.append(_after_race(s, -k, after))
         else:
             out.append(s)
-    return tuple(out)
+    return _long_is_longest(out)
+
+
+def _long_is_longest(sessions: list[Session]) -> tuple[Session, ...]:
+    """Cut to its share, a long run shorter than an easy run that week is just an easy run."""
+    easy = [s.planned_min for s in sessions if s.type in ("easy", "strides", "hills")]
+    return tuple(
+        _easy(s, s.planned_min, 0, None, s.note)
+        if s.type == "long" and easy and s.planned_min < max(easy)
+        else s
+        for s in sessions
+    )
 
 
 def _sharpener_day(race: Goal, quality_day: int, run_days: tuple[int, ...]) -> date | None:
