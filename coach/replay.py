@@ -855,10 +855,9 @@ def _build(
     sessions = build_week(recipe, profile, facts.paces_on)
     if race is None:
         return sessions
-    quality = None if shape.race is None else shape.main
     vdot = facts.vdot_on(race.date)
     return taper.race_days(
-        sessions, race, profile.quality_day, profile.run_days, quality, facts.paces_on, vdot
+        sessions, race, profile.quality_day, profile.run_days, shape.main, facts.paces_on, vdot
     )
 
 

@@ -52,9 +52,10 @@ def taper_start(race: Goal) -> date:
 
 
 def tapers_in(week_start: date, race: Goal) -> bool:
-    """The taper reaches into this week (the race itself is later)."""
+    """Most of this week is taper (the race itself is later): a taper week. A week with
+    fewer taper days stays an ordinary week, its last days redrawn by `race_days`."""
     end = week_start + timedelta(days=6)
-    return end < race.date and end >= taper_start(race)
+    return end < race.date and (end - max(taper_start(race), week_start)).days + 1 >= 4
 
 
 def absorbs_recovery(week_start: date, race: Goal) -> bool:
