@@ -3,10 +3,15 @@ day, not six days later."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
-from coach.history import RaceResult, TimeTrial
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coach.history import History, RaceResult, TimeTrial
 from coach.replay import plan
+from tests.coach.strategies import history_and_today
 from tests.factories import MONDAY, make_history, with_events
 
 WEDNESDAY = MONDAY + timedelta(days=2)
@@ -45,3 +50,26 @@ def test_a_stale_result_also_opens_with_the_trial() -> None:
     old = RaceResult(5000, 1350, MONDAY - timedelta(weeks=20))
     first = plan(make_history(start_date=WEDNESDAY, fitness=old), WEDNESDAY).week
     assert any(s.type == "time_trial" for s in first.sessions)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history_and_today(), st.integers(1, 6))
+def test_a_short_first_week_changes_nothing_from_the_first_monday(
+    case: tuple[History, date], days_early: int
+) -> None:
+    history, today = case
+    monday = history.profile.start_date
+    start = monday - timedelta(days=days_early)
+    early = replace(history, profile=replace(history.profile, start_date=start))
+    today = max(today, start)
+    with_first, usual = plan(early, today), plan(history, today)
+    first, *rest = with_first.weeks
+    assert tuple(rest)[: len(usual.weeks)] == usual.weeks[: len(rest)]
+    assert first.start == monday - timedelta(days=7) and first.index == -1
+    for s in first.sessions:
+        if s.date < start:
+            assert s.type == "rest"
+        elif s.type != "rest":
+            assert s.date.weekday() in history.profile.run_days
+            assert s.type in ("easy", "time_trial"), s
+    assert any(s.type == "rest" for s in first.sessions)
