@@ -29,6 +29,7 @@ from coach.load import (
     CHRONIC_DAYS,
     ewma_series,
     session_load,
+    stated_load_seed,
 )
 from coach.model import Week, WeekKind
 from coach.paces import (
@@ -170,17 +171,18 @@ def acwr_series(history: History, first: date, today: date) -> list[tuple[date, 
     """The EWMA acute:chronic ratio for each day from `first` to `today`.
 
     The EWMAs run from the replay's origin, so the last value equals the coach's own
-    `plan.metrics.acwr`. Days with under 28 days of load behind them, or no chronic load,
-    have no ratio (as in coach.load.acute_chronic_ratio).
+    `plan.metrics.acwr`. Both start from the stated weekly minutes (as in the coach), so
+    the ratio means something from day one; days with no chronic load have none.
     """
     origin = _load_origin(history, today)
     loads = daily_loads(history, origin, today)
-    acute = ewma_series(loads, ACUTE_DAYS)
-    chronic = ewma_series(loads, CHRONIC_DAYS)
+    seed = stated_load_seed(history.profile.weekly_minutes)
+    acute = ewma_series(loads, ACUTE_DAYS, seed)
+    chronic = ewma_series(loads, CHRONIC_DAYS, seed)
     out = []
     for i, (a, c) in enumerate(zip(acute, chronic, strict=True)):
         day = origin + timedelta(days=i)
-        if day >= first and i + 1 >= CHRONIC_DAYS and c > 0:
+        if day >= first and c > 0:
             out.append((day, a / c))
     return out
 

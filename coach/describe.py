@@ -9,7 +9,7 @@ from typing import Any
 
 from coach.decision import day_label
 from coach.microcycle import COOL_DOWN_MIN, WARM_UP_MIN
-from coach.model import Plan, Rep, Session, Week
+from coach.model import Plan, RaceTarget, Rep, Session, Week
 from coach.paces import TrainingPaces, Units, format_distance, format_duration, format_pace
 
 WARM_UP_HARD = (
@@ -132,9 +132,17 @@ def describe_session(session: Session, units: Units) -> str:
 
 
 def _race_line(session: Session, units: Units) -> str:
+    target = session.race
+    if target is None:  # no result yet to predict from: run it by feel
+        return (
+            f"{session.title}. Start controlled for the first kilometre, then settle into an "
+            "even effort; picture the pace you've practised."
+        )
+    splits = " · ".join(f"{m / 1000:g} km {format_duration(t)}" for m, t in target.splits)
     return (
-        f"{session.title}. Start controlled for the first kilometre, then settle into an "
-        "even effort; picture the pace you've practised."
+        f"{session.title}, target {format_duration(target.target_s)} from your current "
+        f"fitness: {format_pace(target.pace_s_per_km, units)}, even. Splits: {splits}. "
+        f"{target.cue}"
     )
 
 
@@ -147,7 +155,18 @@ def session_to_dict(session: Session, units: Units) -> dict[str, Any]:
         "planned_min": session.planned_min,
         "target_rpe": session.target_rpe,
         "reps": [r.to_dict() for r in session.reps],
+        "race": None if session.race is None else _race_to_dict(session.race),
         "description": describe_session(session, units),
+    }
+
+
+def _race_to_dict(target: RaceTarget) -> dict[str, Any]:
+    return {
+        "distance_m": target.distance_m,
+        "target_s": round(target.target_s),
+        "pace_s_per_km": round(target.pace_s_per_km, 1),
+        "splits": [{"distance_m": m, "elapsed_s": round(t)} for m, t in target.splits],
+        "cue": target.cue,
     }
 
 

@@ -342,11 +342,7 @@ def _goal(obj: Any, path: str) -> Goal:
 
 def profile_from_dict(obj: Any, path: str = "profile") -> Profile:
     r = _Reader(obj, path)
-    start = r.date("start_date")
-    if start.weekday() != 0:
-        raise CoachInputError(
-            f"{path}.start_date: {start} is a {start:%A}; plans start on a Monday"
-        )
+    start = r.date("start_date")  # a day other than Monday: a short first week to Sunday
     run_days, quality_day, long_run_day = _week_shape(r)
     units = _units(r)
     fitness_raw = r._get("fitness", False)

@@ -10,6 +10,7 @@ CHRONIC_DAYS = 28
 MONOTONY_WARNING = 2.0
 ACWR_WARNING = 1.5
 ACWR_BAND = (0.8, 1.3)
+SEED_RPE = 4  # the stated weekly minutes are read as easy running (docs/method.md, "Load")
 
 
 def session_load(rpe: float, minutes: float) -> float:
@@ -46,6 +47,11 @@ def seeded_daily_load(weekly_minutes: float, rpe: float) -> float:
     """The daily load a runner's stated weekly minutes stand for: the starting value of both
     averages, so the first weeks are not read as a spike from nothing (docs/method.md)."""
     return session_load(rpe, weekly_minutes) / 7
+
+
+def stated_load_seed(weekly_minutes: float) -> float:
+    """The seed both averages start from, for a runner who runs `weekly_minutes` a week."""
+    return seeded_daily_load(weekly_minutes, SEED_RPE)
 
 
 def ewma_series(daily_loads: Sequence[float], days: int, start: float = 0.0) -> list[float]:

@@ -31,7 +31,8 @@ EXTRA_FITS_SHARE = 0.95  # an extra session that would cut the week by more stay
 PROGRESSION_FINISH_MIN = 15  # a 3-day week's extra stimulus: the long run's last minutes at M
 STRIDES_PER_WEEK = 2
 STRIDES_COUNT = 5
-RACE_WARM_UP_MIN = 15
+EASED_SHARE = 0.8  # a flagged morning's easy run: a fifth shorter
+EASED_TYPES: frozenset[str] = frozenset({"easy", "strides", "hills"})
 
 PacesOn = Callable[[date], TrainingPaces | None]
 
@@ -45,10 +46,8 @@ class WeekRecipe:
     main: MainSet | None  # the quality-day session; None for an all-easy week
     extra: MainSet | None = None
     terrain: bool = False
-    race_day: date | None = None
-    race_distance_m: float | None = None
-    race_time_s: float | None = None
     extra_as_finish: bool = False  # the extra session as the long run's progression finish
+    long_share: float = LONG_RUN_SHARE  # the long run's aim (the cap before a half/marathon)
 
 
 def cyclic_gap(a: int, b: int) -> int:
@@ -98,6 +97,12 @@ def _from_main(
         warm_up_min=warm,
         cool_down_min=cool,
     )
+
+
+def hard_session(day: date, main: MainSet, paces: TrainingPaces | None, note: str) -> Session:
+    """A hard session placed on its own (the taper): full warm-up and cool-down."""
+    minutes = _hard_minutes(main, paces, False, TECHNIQUE_MIN)
+    return replace(_from_main(day, main, minutes, paces), note=note)
 
 
 def long_run_cap(runs: int) -> float:
@@ -173,28 +178,15 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
     run_days = set(profile.run_days)
     if len(run_days) == 7:
         run_days.discard(_rest_day_for_daily_runner(profile))
-    race_wd = None if recipe.race_day is None else (recipe.race_day - start).days
 
     hard: dict[int, MainSet] = {}
-    if race_wd is None:
-        if recipe.main is not None and profile.quality_day in run_days:
-            hard[profile.quality_day] = recipe.main
-    elif recipe.main is not None and profile.quality_day <= race_wd - 3:
-        hard[profile.quality_day] = recipe.main  # the sharpener, two clear days before the race
+    if recipe.main is not None and profile.quality_day in run_days:
+        hard[profile.quality_day] = recipe.main
 
     long_day = profile.long_run_day
-    if race_wd is not None and long_day <= race_wd + 1:
-        long_day = -1  # no long run in the days before a race or the day after it
-    easy_days = [
-        d
-        for d in sorted(run_days)
-        if d not in hard
-        and d != long_day
-        and d != race_wd
-        and not (race_wd is not None and abs(d - race_wd) == 1)  # rest around the race
-    ]
+    easy_days = [d for d in sorted(run_days) if d not in hard and d != long_day]
     finish = False
-    if recipe.extra is not None and race_wd is None:
+    if recipe.extra is not None:
         if len(run_days) <= 3 or recipe.extra_as_finish:
             # Three runs a week: the extra stimulus is a progression finish of the long run,
             # so the only easy day stays easy.
@@ -210,39 +202,15 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
                 easy_days.remove(extra_wd)
 
     sessions: dict[int, Session] = {}
-    fixed_total = 0
-    if race_wd is not None and 0 <= race_wd < 7:
-        race_min = RACE_WARM_UP_MIN + round((recipe.race_time_s or 3600) / 60) + 5
-        distance = recipe.race_distance_m or 0
-        sessions[race_wd] = Session(
-            date=recipe.race_day or start,
-            type="race",
-            title=f"Race: {distance / 1000:g} km",
-            planned_min=race_min,
-            target_rpe=9,
-            paces=paces_on(recipe.race_day or start),
-        )
-        fixed_total += race_min
-        if race_wd >= 1 and race_wd - 1 in run_days:
-            day = start + timedelta(days=race_wd - 1)
-            sessions[race_wd - 1] = _rest(
-                day, "The day before the race: rest, or a 15-minute shakeout with 3 strides."
-            )
-        if race_wd + 1 < 7 and race_wd + 1 in run_days:
-            day = start + timedelta(days=race_wd + 1)
-            sessions[race_wd + 1] = _rest(
-                day, "The day after the race: rest, walk or an easy spin."
-            )
-
-    has_long = long_day in run_days and long_day not in sessions
+    has_long = long_day in run_days
     easy = sorted(easy_days, key=lambda d: (d != (profile.quality_day - 1) % 7, d))
     rests: dict[int, str] = {}
-    running = sum(1 for x in sessions.values() if x.type != "rest") + len(hard)
+    running = len(hard)
     if running + len(easy) + has_long == 7 and easy:
         rests[easy.pop()] = "At least one day off a week."
     runs = running + len(easy) + has_long
     cap = math.floor(recipe.target_min * long_run_cap(runs))
-    aim = round(recipe.target_min * LONG_RUN_SHARE)
+    aim = round(recipe.target_min * recipe.long_share)
 
     # A short warm-up and cool-down when the full ones would make a hard session longer
     # than the long run may be, or the hard sessions most of a small week.
@@ -264,7 +232,7 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
         paces = paces_on(day)
         sessions[wd] = _from_main(day, main, hard_min[wd], paces, short)
 
-    remaining = recipe.target_min - sum(hard_min.values()) - fixed_total
+    remaining = recipe.target_min - sum(hard_min.values())
     longest_hard = max(hard_min.values(), default=0)
     # Too few minutes for every easy day: rest the day before the quality session first.
     while True:
@@ -277,7 +245,7 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
     # long run's share must hold of the week as planned, not of the target.
     share = long_run_cap(running + len(easy) + has_long)  # the runs left after extra rests
     for _ in range(20):
-        total = sum(hard_min.values()) + fixed_total + easy_total + long_min
+        total = sum(hard_min.values()) + easy_total + long_min
         if long_min <= share * total:
             break
         long_min = math.floor(share * (total - long_min) / (1 - share))
@@ -337,6 +305,19 @@ def easy_instead(session: Session, note: str) -> Session:
         reps=(),
         strides=0,
         planned_min=max(MIN_EASY_MIN, round(session.planned_min * 0.8)),
+        note=note,
+    )
+
+
+def eased(session: Session, note: str) -> Session:
+    """An easy run on a flagged morning: shorter, strides removed, on the flat."""
+    return replace(
+        session,
+        type="easy",
+        title="Easy run",
+        target_rpe=3,
+        strides=0,
+        planned_min=max(MIN_EASY_MIN, round(session.planned_min * EASED_SHARE)),
         note=note,
     )
 

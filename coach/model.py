@@ -46,6 +46,17 @@ class Rep:
 
 
 @dataclass(frozen=True, slots=True)
+class RaceTarget:
+    """Race morning: the time the current VDOT predicts, run in even splits."""
+
+    distance_m: float
+    target_s: float
+    pace_s_per_km: float
+    splits: tuple[tuple[float, float], ...]  # (distance in metres, elapsed seconds)
+    cue: str  # how to run it, in words (the pace itself goes in the runner's units)
+
+
+@dataclass(frozen=True, slots=True)
 class Session:
     date: date
     type: SessionType
@@ -59,6 +70,7 @@ class Session:
     # Hard sessions: the easy running around the main set, counted in planned_min.
     warm_up_min: int = 0
     cool_down_min: int = 0
+    race: RaceTarget | None = None  # the race day's target time, splits and pacing cue
 
     @property
     def hard(self) -> bool:

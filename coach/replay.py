@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coach import ladder, results
+from coach import blend, ladder, lead_in, results, taper
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
 from coach.history import (
     HEALTH_REASONS,
@@ -45,9 +45,18 @@ from coach.load import (
     MONOTONY_WARNING,
     ewma_series,
     monotony,
+    stated_load_seed,
     strain,
 )
-from coach.microcycle import WeekRecipe, build_week, easy_instead, lighter, rest_instead
+from coach.microcycle import (
+    EASED_TYPES,
+    WeekRecipe,
+    build_week,
+    eased,
+    easy_instead,
+    lighter,
+    rest_instead,
+)
 from coach.model import Action, Decision, Metrics, Plan, Session, Week, WeekKind
 from coach.paces import TrainingPaces, format_duration, predict_race_s, training_paces
 from coach.paces import vdot_from_race as _vdot_from_race
@@ -71,15 +80,13 @@ PROGRESS_GAIN = 1.10
 DELOAD_SHARE = 0.65  # 35 % below the last normal build week (COACHING.md: 30-40 %)
 RECOVERY_SHARE = 0.75
 BUSY_SHARE = 0.8
-TAPER_SHARE = 0.6
-RACE_WEEK_SHARE = 0.45
 RESUME_SHARE = 0.8
 RESUME_GAIN = 1.15  # the first full week after a break: at most 15 % above what was run
 RESUME_FLOOR_MIN = 60  # ... but after a week fully off, an hour of easy running, not nothing
 LONG_BREAK_DAYS = 7
 ILLNESS_DAYS, EASY_RUNS_AFTER_ILLNESS = 5, 2
 PAUSED_WEEK_DAYS = 4
-TRIAL_EVERY_BLEND_WEEKS = 6
+TRIAL_EVERY_BLEND_WEEKS = 4  # weeks after a trial before the next: the 5th week at the earliest
 MISSING_RPE = 4  # a run logged without RPE (a watch file) counts as easy until told
 
 
@@ -173,9 +180,10 @@ class _Facts:
             f.rhr_squares.append(f.rhr_squares[-1] + bpm * bpm)
         f.fitness.sort(key=lambda item: item[0])
         f.fitness_dates = [d for d, _ in f.fitness]
-        # Seeding the averages with the stated weekly minutes (load.seeded_daily_load) waits
-        # for /stats to do the same, so the chart and the coach never disagree.
-        f._index_loads(min(history.profile.start_date, f.first_day or today), today)
+        # Both averages start from the stated weekly minutes, as /stats does (bot/charts), so
+        # week 1 is not read as a spike from nothing.
+        seed = stated_load_seed(history.profile.weekly_minutes)
+        f._index_loads(min(history.profile.start_date, f.first_day or today), today, seed)
         f.pauses = _pause_ranges(open_pauses, resumes)
         return f
 
@@ -522,33 +530,9 @@ def _shape(
             None,
         )
     if race_index is not None and goal is not None and index == race_index:
-        why = (
-            f"Race week: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Short and sharp."
-        )
-        target = max(_floor5(state.base * RACE_WEEK_SHARE), 60)
-        return _Shape(
-            "race",
-            state.step,
-            "race",
-            WeeklyDecision("race", (why,)),
-            target,
-            ladder.sharpener(paces),
-            race=goal,
-        )
-    if race_index is not None and goal is not None and index == race_index - 1:
-        why = (
-            f"Taper: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Volume down "
-            f"{100 - TAPER_SHARE * 100:.0f} %, intensity kept."
-        )
-        main = ladder.shorter(_current_set(state, paces))
-        return _Shape(
-            "taper",
-            state.step,
-            "taper",
-            WeeklyDecision("taper", (why,)),
-            _floor5(state.base * TAPER_SHARE),
-            main,
-        )
+        return _race_shape(start, goal, state, paces, "race")
+    if goal is not None and taper.tapers_in(start, goal):
+        return _race_shape(start, goal, state, paces, "taper")
     if (
         previous is not None
         and previous.decision.action != "resume"
@@ -557,16 +541,7 @@ def _shape(
     ):
         return _resume(start, facts, state, paces)
     if previous is not None and previous.kind == "race":
-        why = "The race is done: an easy week to recover before building again."
-        main = ladder.shorter(_current_set(state, paces))
-        return _Shape(
-            "recovery",
-            state.step,
-            "recovery",
-            WeeklyDecision("recovery", (why,)),
-            _floor5(state.base * RECOVERY_SHARE),
-            main,
-        )
+        return _after_race_shape(previous, state, paces)
     if previous is None:
         # The assessment stays a trial in its week: a result logged on the trial's day
         # starts the ladder next week, it does not rewrite this one.
@@ -578,7 +553,64 @@ def _shape(
             decision = WeeklyDecision("progress", ("Assuming the week before goes to plan.",))
     else:
         decision = weekly_decision(review, state.streak)
+    if decision.action == "recovery" and goal is not None and taper.absorbs_recovery(start, goal):
+        decision = WeeklyDecision("hold", (_absorbed(goal),))
     return _apply(decision, previous, state, paces)
+
+
+def _race_shape(
+    start: date, goal: Goal, state: _State, paces: TrainingPaces | None, kind: WeekKind
+) -> _Shape:
+    """A week the taper or the race touches: built at the runner's level, then redrawn
+    day by day from the race date (coach/taper.py)."""
+    km = f"{goal.distance_m / 1000:g} km"
+    first = day_label(taper.taper_start(goal))
+    days = taper.taper_days(goal.distance_m)
+    why = (
+        f"Race week: {km} on {day_label(goal.date)}. The taper since {first} keeps your "
+        "days with shorter runs and ends with a sharpener."
+        if kind == "race"
+        else f"Taper from {first}, {days} days before your {km} on {day_label(goal.date)}: "
+        "shorter runs on the same days, the pace of the quality work kept."
+    )
+    target, _ = _within_ceiling(state.base, state)
+    main = _current_set(state, paces)
+    return _Shape(
+        kind,
+        state.step,
+        kind,
+        WeeklyDecision("race" if kind == "race" else "taper", (why,)),
+        target,
+        main,
+        race=goal,
+    )
+
+
+def _absorbed(goal: Goal) -> str:
+    return (
+        f"The taper from {day_label(taper.taper_start(goal))} is this block's recovery: "
+        "no separate lighter week before it, the same step and volume for now."
+    )
+
+
+def _after_race_shape(race_week: Week, state: _State, paces: TrainingPaces | None) -> _Shape:
+    """The week after the race: easy days first (the reverse taper), and no bigger than
+    race week plus the usual 10 %."""
+    target = min(
+        _floor5(state.base * RECOVERY_SHARE), _floor5(race_week.planned_min * PROGRESS_GAIN)
+    )
+    why = (
+        f"The race is done: easy days first, then we build again; {target} minutes, at most "
+        "10 % above race week."
+    )
+    return _Shape(
+        "recovery",
+        state.step,
+        "recovery",
+        WeeklyDecision("recovery", (why,)),
+        target,
+        ladder.shorter(_current_set(state, paces)),
+    )
 
 
 def _within_ceiling(target: int, state: _State) -> tuple[int, str | None]:
@@ -810,18 +842,39 @@ def _build(
             state.terrain_last = index
     if shape.step == ladder.BLEND_STEP and shape.kind in ("build", "recovery", "taper"):
         state.blend_variant += 1
-    race = shape.race
+    race = facts.goal_as_of(start + timedelta(days=6))
+    ahead = race if race is not None and race.date > start else None
     recipe = WeekRecipe(
         start=start,
         target_min=shape.target_min,
         main=shape.main,
         extra=extra,
         terrain=terrain,
-        race_day=None if race is None else race.date,
-        race_distance_m=None if race is None else race.distance_m,
-        race_time_s=None if race is None else _race_prediction(facts, race),
+        long_share=blend.long_run_share(ahead),
     )
-    return build_week(recipe, profile, facts.paces_on)
+    sessions = build_week(recipe, profile, facts.paces_on)
+    if race is None:
+        return sessions
+    vdot = facts.vdot_on(race.date)
+    return taper.race_days(
+        sessions, race, profile.quality_day, profile.run_days, shape.main, facts.paces_on, vdot
+    )
+
+
+def _for_goal(shape: _Shape, facts: _Facts, quality_date: date) -> _Shape:
+    """A blend build week's session shaped by the goal race ahead (coach/blend.py)."""
+    goal = facts.goal_as_of(quality_date)
+    if shape.main is None or shape.kind != "build" or shape.step != ladder.BLEND_STEP:
+        return shape
+    if goal is None or goal.date <= quality_date:
+        return shape
+    paces, vdot = facts.paces_on(quality_date), facts.vdot_on(quality_date)
+    main = blend.for_goal(shape.main, goal, paces, vdot)
+    if main == shape.main:
+        return shape
+    d = shape.decision
+    reasons = tuple(r.replace(shape.main.title, main.title) for r in d.reasons)
+    return replace(shape, main=main, decision=replace(d, reasons=reasons))
 
 
 def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
@@ -836,11 +889,6 @@ def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
     d = shape.decision
     reasons = tuple(r.replace(old, new) for r in d.reasons)
     return replace(shape, main=main, decision=replace(d, reasons=reasons))
-
-
-def _race_prediction(facts: _Facts, race: Goal) -> float | None:
-    vdot = facts.vdot_on(race.date)
-    return None if vdot is None else predict_race_s(vdot, race.distance_m)
 
 
 def _adjust(
@@ -878,6 +926,11 @@ def _adjust(
             if swap is not None:
                 out[i] = easy_instead(s, swap)
                 changes.append(f"{day_label(s.date)}: {swap}")
+        elif s.type in EASED_TYPES:
+            ease = _readiness_ease(s, facts)
+            if ease is not None:
+                out[i] = eased(s, ease)
+                changes.append(f"{day_label(s.date)}: {ease}")
     paused = [s.date for s in out if facts.pause_on(s.date) is not None]
     if paused:
         changes.insert(0, f"Paused from {day_label(paused[0])} to {day_label(paused[-1])}.")
@@ -916,22 +969,36 @@ def _illness_ended_on(day: date, facts: _Facts) -> bool:
     return False
 
 
-def _readiness_swap(session: Session, facts: _Facts) -> str | None:
-    """Move today's hard session to an easy run when this morning's resting HR is flagged."""
-    readings = facts.rhr_between(session.date, session.date)
+def _flagged_morning(day: date, facts: _Facts) -> str | None:
+    """This morning's resting HR and how far it is above the baseline, when it is flagged."""
+    readings = facts.rhr_between(day, day)
     if not readings:
         return None
-    baseline = facts.baseline(session.date)
+    baseline = facts.baseline(day)
     if baseline is None:
         return None
     bpm = readings[-1]
-    recent = facts.rhr_between(session.date - timedelta(days=2), session.date)
+    recent = facts.rhr_between(day - timedelta(days=2), day)
     if rhr_single_morning_flag(bpm, baseline) or rhr_recent_flag(recent, baseline):
         return (
-            f"resting HR {bpm}, {bpm - baseline.mean:.0f} above your {baseline.mean:.0f} "
-            f"baseline: the {session.title} became an easy run."
+            f"resting HR {bpm}, {bpm - baseline.mean:.0f} above your {baseline.mean:.0f} baseline"
         )
     return None
+
+
+def _readiness_swap(session: Session, facts: _Facts) -> str | None:
+    """Move today's hard session to an easy run when this morning's resting HR is flagged."""
+    seen = _flagged_morning(session.date, facts)
+    return None if seen is None else f"{seen}: the {session.title} became an easy run."
+
+
+def _readiness_ease(session: Session, facts: _Facts) -> str | None:
+    """A flagged morning also eases an easy run: shorter, and no strides."""
+    seen = _flagged_morning(session.date, facts)
+    if seen is None:
+        return None
+    what = "shorter and without strides" if session.strides else "shorter"
+    return f"{seen}: today's easy run is {what}."
 
 
 # --- the plan --------------------------------------------------------------------------
@@ -957,6 +1024,11 @@ def _special_ceiling(
         # After the 3:1 recovery week: back to the last build week, plus the usual 10 %.
         state.ceiling = int(state.build_planned * PROGRESS_GAIN)
     before = weeks[-2] if len(weeks) >= 2 else None
+    if previous.kind == "recovery" and before is not None and before.kind == "race":
+        # After the race's easy week: halfway back to the usual level, as after a deload.
+        state.ceiling = _floor5((previous.planned_min + (normal or state.base)) / 2)
+        state.ceiling_why = "halfway back to your usual volume after the race"
+        return
     back_from_deload = before is not None and before.kind == "deload"
     if back_from_deload and previous.kind == "build" and normal is not None:
         state.ceiling = max(state.ceiling or 0, normal)
@@ -1024,6 +1096,49 @@ def _with_profile_changes(
     return tuple(out)
 
 
+def _with_short_first_week(history: History, today: date, weeks_ahead: int) -> Plan:
+    """A plan starting mid-week: a short first week to Sunday (coach/lead_in.py), then the
+    replay from the first Monday as for any plan."""
+    profile = history.profile
+    monday = lead_in.first_monday(profile.start_date)
+    full = plan(replace(history, profile=replace(profile, start_date=monday)), today, weeks_ahead)
+    fit = profile.fitness
+    fresh = fit is not None and not results.too_old(fit.date, profile.start_date)
+    paces = (
+        training_paces(round(_vdot_from_race(fit.distance_m, fit.time_s), 1))
+        if fit and fresh
+        else None
+    )
+    first = lead_in.short_week(profile, paces)
+    if today < monday:
+        return replace(full, history=(), week=first, upcoming=(full.week, *full.upcoming))
+    return replace(full, history=(first, *full.history))
+
+
+def _kept_before_pause(
+    index: int,
+    profile: Profile,
+    facts: _Facts,
+    state: _State,
+    previous: Week | None,
+    review: WeekReview | None,
+    sessions: tuple[Session, ...],
+) -> tuple[Session, ...]:
+    """A week paused from mid-week: the days before the pause keep the week as it was
+    planned before the pause was known (issue 8: a done Monday stays a run)."""
+    start = sessions[0].date
+    first = next((i for i, s in enumerate(sessions) if facts.pause_on(s.date)), 0)
+    if first == 0:
+        return sessions
+    unpaused = copy.copy(facts)
+    unpaused.pauses = [p for p in facts.pauses if p[0] < start]
+    as_planned = copy.copy(state)  # only redraws days: the week's decision is taken
+    shape = _shape(index, start, profile, unpaused, as_planned, previous, review)
+    shape = _dosed(shape, unpaused.paces_on(start + timedelta(days=profile.quality_day)))
+    kept = _build(index, start, shape, profile, unpaused, as_planned)
+    return (*kept[:first], *sessions[first:])
+
+
 def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int:
     """The quality day a finished week was planned with (its profile on that day)."""
     for i in range(7):
@@ -1035,6 +1150,8 @@ def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int
 
 def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) -> Plan:
     """Replay the history up to `today`: past weeks, the current week, and what comes next."""
+    if history.profile.start_date.weekday() != 0:
+        return _with_short_first_week(history, today, weeks_ahead)
     profile = history.profile
     profile_at = _profile_lookup(history, today)
     facts = _Facts.read(history, today)
@@ -1068,8 +1185,13 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         week_profile = profile_at(week_start)
         shape = _shape(index, week_start, week_profile, facts, state, previous, review)
         quality_date = week_start + timedelta(days=week_profile.quality_day)
+        shape = _for_goal(shape, facts, quality_date)
         shape = _dosed(shape, facts.paces_on(quality_date))
         sessions = _build(index, week_start, shape, week_profile, facts, state)
+        if shape.kind == "paused":
+            sessions = _kept_before_pause(
+                index, week_profile, facts, state, previous, review, sessions
+            )
         sessions = _with_profile_changes(profile_at, index, shape, facts, state, sessions)
         goal = facts.goal_as_of(week_start + timedelta(days=6))
         next_fixed = None if goal is None else goal.date
@@ -1087,10 +1209,10 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
             last_hard = hard_days[-1]
         if shape.kind in ("build", "assessment"):
             state.streak += 1
-            if state.step == ladder.BLEND_STEP and shape.kind == "build":
-                state.since_trial += 1
         else:
             state.streak = 0
+        if state.step == ladder.BLEND_STEP and shape.kind != "assessment":
+            state.since_trial += 1  # every blend week counts, lighter ones too: 4-6 weeks apart
         d = shape.decision
         reasons = d.reasons
         if planned_at_start != shape.target_min:

@@ -14,6 +14,7 @@ from matplotlib import image as mpimg
 from bot import chart_drawing, charts
 from bot.charts import QualityRpe, RhrPoint
 from coach.history import Cross, RestingHR, Run, TimeTrial
+from coach.load import stated_load_seed
 from coach.model import Decision, Session, Week, WeekKind
 from coach.paces import predict_race_s, training_paces, vdot_from_race
 from coach.replay import plan
@@ -84,17 +85,20 @@ def test_weekly_loads_pair_planned_with_done() -> None:
 
 
 def test_acwr_series_matches_the_closed_form_and_the_coach() -> None:
-    # The same load every day from the plan start: acute and chronic EWMAs both climb
-    # from 0 as L·(1 − (1 − λ)^n), so the ratio has a closed form to check against.
+    # The same load every day from the plan start: both EWMAs move from the stated-minutes
+    # seed S towards L as L + (S − L)(1 − λ)^n, so the ratio has a closed form to check.
     days = 40
     history = make_history(*(Run(MONDAY + timedelta(days=i), 50, rpe=4) for i in range(days)))
     today = MONDAY + timedelta(days=days - 1)
     series = charts.acwr_series(history, MONDAY, today)
-    assert series[0][0] == MONDAY + timedelta(days=27)  # no ratio before 28 days of load
-    assert len(series) == days - 27
+    assert series[0][0] == MONDAY  # seeded: a ratio from day one
+    assert len(series) == days
+    seed, load = stated_load_seed(history.profile.weekly_minutes), 200
     for day, ratio in series:
         n = (day - MONDAY).days + 1
-        expected = (1 - (1 - 2 / 8) ** n) / (1 - (1 - 2 / 29) ** n)
+        acute = load + (seed - load) * (1 - 2 / 8) ** n
+        chronic = load + (seed - load) * (1 - 2 / 29) ** n
+        expected = acute / chronic
         assert ratio == pytest.approx(expected)
     assert series[-1][1] == pytest.approx(plan(history, today).metrics.acwr)
 

@@ -42,7 +42,7 @@ def profiles(draw: st.DrawFn) -> Profile:
     goal = None
     if draw(st.booleans()):
         goal = Goal(
-            draw(st.sampled_from([5000, 10000, 21097.5])),
+            draw(st.sampled_from([5000, 10000, 21097.5, 42195])),
             start + timedelta(days=draw(st.integers(10, 120))),
         )
     return Profile(
@@ -101,7 +101,7 @@ def _events_on(day: date) -> st.SearchStrategy[Event]:
         st.builds(
             GoalSet,
             date=st.just(day),
-            distance_m=st.just(10000.0),
+            distance_m=st.sampled_from([5000.0, 10000.0, 21097.5, 42195.0]),
             date_of_race=st.integers(7, 90).map(lambda n: day + timedelta(days=n)),
         ),
     )
@@ -121,3 +121,23 @@ def history_and_today(draw: st.DrawFn) -> tuple[History, date]:
     history = draw(histories())
     today = history.profile.start_date + timedelta(days=draw(st.integers(-3, HISTORY_WEEKS * 7)))
     return history, today
+
+
+@st.composite
+def quality_day_histories(draw: st.DrawFn) -> tuple[History, date]:
+    """Histories where each week's quality day is done at some RPE, changed, skipped or
+    left blank, so progress decisions are common enough to check."""
+    history = draw(histories(max_events=15))
+    start, quality = history.profile.start_date, history.profile.quality_day
+    extra: list[Event] = []
+    for week in range(HISTORY_WEEKS):
+        day = start + timedelta(weeks=week, days=quality)
+        choice = draw(st.sampled_from(["done", "done", "done", "changed", "skipped", "none"]))
+        if choice in ("done", "changed"):
+            rpe = draw(st.integers(5, 9))
+            extra.append(Run(day, 45, rpe=rpe, changed=choice == "changed"))
+        elif choice == "skipped":
+            extra.append(Skipped(day, "work"))
+    events = tuple(sorted((*history.events, *extra), key=lambda e: e.date))
+    today = start + timedelta(days=draw(st.integers(0, HISTORY_WEEKS * 7)))
+    return History(profile=history.profile, events=events), today

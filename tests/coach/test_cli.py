@@ -156,6 +156,7 @@ def test_plan_json_has_the_documented_shape(
         "planned_min",
         "target_rpe",
         "reps",
+        "race",
         "description",
     }
     for w in [*data["history"], week, *data["upcoming"]]:

@@ -95,7 +95,7 @@ def broken(path: list[Any], value: Any) -> dict[str, Any]:
         (["events", 0, "type"], "swim", r"unknown event type"),
         (["events", 5, "time_s"], 300, r"world record"),
         (["events", 7, "until"], "2026-11-01", r"before the pause starts"),
-        (["profile", "start_date"], "2026-11-03", r"plans start on a Monday"),
+        (["profile", "start_date"], "2026-11-31", r"not a real date"),
         (["profile", "quality_day"], "tue", r"not one of the run days"),
         (["profile", "long_run_day"], "wed", r"must differ from the quality day"),
         (["profile", "run_days"], ["mon"], r"at least two run days"),

@@ -4,12 +4,14 @@ acute:chronic ratio (Williams et al. 2017, Br J Sports Med 51:209-210)."""
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from coach.load import (
+    ACWR_BAND,
     acute_chronic_ratio,
     ewma_lambda,
     ewma_series,
@@ -17,6 +19,8 @@ from coach.load import (
     session_load,
     strain,
 )
+from coach.replay import plan
+from tests.factories import MONDAY, compliant_weeks, make_history
 
 
 def test_session_load_is_rpe_times_minutes() -> None:
@@ -78,3 +82,12 @@ def test_acwr_steady_load_tends_to_one_and_spike_rises() -> None:
 def test_monotony_is_positive_or_undefined(loads: list[float]) -> None:
     m = monotony(loads)
     assert m is None or (m >= 0 and math.isfinite(m))
+
+
+def test_week_one_ratio_starts_from_the_stated_minutes() -> None:
+    """Issue 9 §10: unseeded, a runner doing exactly their stated week read 2.9 in week 1."""
+    history = compliant_weeks(make_history(), 1)
+    metrics = plan(history, MONDAY + timedelta(days=6)).metrics
+    assert metrics.acwr is not None
+    low, high = ACWR_BAND
+    assert low <= metrics.acwr <= high

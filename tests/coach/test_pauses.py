@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from coach.history import Pause, Resume, Run, merge_runs
-from coach.replay import pause_on
-from tests.factories import MONDAY, make_history
+from coach.replay import pause_on, plan
+from tests.factories import MONDAY, compliant_weeks, make_history, with_events
 
 
 def test_pause_on_follows_until_resume_and_open_pauses() -> None:
@@ -28,3 +28,20 @@ def test_two_runs_on_a_day_count_as_one() -> None:
     merged = merge_runs(first, second)
     assert merged == Run(MONDAY, 50, 5000, rpe=6, quality=6, changed=True)
     assert merge_runs(None, first) == first
+
+
+def test_a_pause_from_tuesday_keeps_mondays_done_run_as_planned() -> None:
+    """Issue 8: `/pause` on a Tuesday redrew Monday's done run as a rest day."""
+    history = compliant_weeks(make_history(), 2)
+    week2 = MONDAY + timedelta(weeks=2)
+    monday_before = plan(history, week2, weeks_ahead=0).week.session_on(week2)
+    assert monday_before.type != "rest"
+    history = with_events(
+        history,
+        Run(week2, monday_before.planned_min, rpe=monday_before.target_rpe, quality=7),
+        Pause(week2 + timedelta(days=1), None, "travel"),
+    )
+    tuesday = week2 + timedelta(days=1)
+    week = plan(history, tuesday, weeks_ahead=0).week
+    assert week.session_on(week2) == monday_before
+    assert all(s.type == "rest" for s in week.sessions[1:])

@@ -8,19 +8,23 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coach import taper
 from coach.history import (
     MIN_WEEKLY_MINUTES,
+    Goal,
+    GoalSet,
     History,
     RestingHR,
     Run,
     history_from_dict,
     history_to_dict,
+    merge_runs,
 )
 from coach.ladder import MainSet, main_set_minutes
 from coach.microcycle import long_run_cap
 from coach.model import Plan, Week
 from coach.replay import plan
-from tests.coach.strategies import histories, history_and_today
+from tests.coach.strategies import histories, history_and_today, quality_day_histories
 
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -31,6 +35,7 @@ def all_sessions(p: Plan) -> list:  # type: ignore[type-arg]
     return [s for w in p.weeks for s in w.sessions]
 
 
+RACE_NOTES = (taper.TAPER_NOTE, taper.AFTER_NOTE)
 SPECIAL_CEILINGS = ("halfway back", "you ran last week", "gentle first full week", "Life stress")
 
 
@@ -174,8 +179,10 @@ def test_the_long_run_is_the_longest_run_and_within_its_share(case: tuple[Histor
             continue  # a week cut short mid-week lists what changed
         long_min = longs[0].planned_min
         runs = sum(1 for s in week.sessions if s.type != "rest")
-        # 30 %; 40 % on a 3-run week, 50 % on a 2-run week (docs/method.md, "Week shape").
-        assert long_min <= long_run_cap(runs) * week.planned_min, week
+        # 30 %; 40 % on a 3-run week, 50 % on a 2-run week (docs/method.md, "Week shape"),
+        # except where the race redraws days: the taper shortens each day on its own rule.
+        raced = any(s.type == "race" or s.note.startswith(RACE_NOTES) for s in week.sessions)
+        assert raced or long_min <= long_run_cap(runs) * week.planned_min, week
         for s in week.sessions:
             if s.type in ("easy", "strides", "hills"):
                 assert s.planned_min <= long_min, (s, week)
@@ -192,3 +199,46 @@ def test_planned_minutes_add_up(case: tuple[History, date]) -> None:
             fallback = 330.0 if s.paces is None else s.paces.five_k * 1.05
             expected = s.warm_up_min + round(main_set_minutes(main, fallback)) + s.cool_down_min
             assert s.planned_min == expected, s
+
+
+def _goals(history: History) -> list[Goal]:
+    goals = [] if history.profile.goal is None else [history.profile.goal]
+    set_later = [e for e in history.events if isinstance(e, GoalSet)]
+    return [*goals, *(Goal(e.distance_m, e.date_of_race) for e in set_later)]
+
+
+@PROPERTY_SETTINGS
+@given(history_and_today())
+def test_taper_length_is_within_the_band_for_each_race_distance(
+    case: tuple[History, date],
+) -> None:
+    history, _ = case
+    goals = _goals(history)
+    for g in goals:
+        assert taper.TAPER_BAND[0] <= taper.taper_days(g.distance_m) <= taper.TAPER_BAND[1]
+    for s in all_sessions(plan(*case)):
+        if not s.note.startswith(taper.TAPER_NOTE):
+            continue
+        # Every tapered day lies inside the taper of a goal race, counted back from its day.
+        assert any(taper.taper_start(g) <= s.date < g.date for g in goals), s
+
+
+@PROPERTY_SETTINGS
+@given(st.one_of(history_and_today(), quality_day_histories()))
+def test_no_progress_without_the_quality_session_done(case: tuple[History, date]) -> None:
+    history, today = case
+    p = plan(*case)
+    for before, week in pairwise(p.weeks):
+        decided_on_facts = week.start - timedelta(days=1) <= today
+        if not decided_on_facts or week.decision.action != "progress":
+            continue
+        if before.kind not in ("build", "recovery"):
+            continue
+        main = before.session_on(before.start + timedelta(days=history.profile.quality_day))
+        ran = None
+        for e in history.events:
+            if isinstance(e, Run) and e.date == main.date:
+                ran = merge_runs(ran, e)
+        assert main.hard and ran is not None and ran.rpe is not None, (main, week.decision)
+        assert main.target_rpe is not None and ran.rpe <= main.target_rpe, (main, ran)
+        assert not ran.changed or ran.instead == "quality", ran

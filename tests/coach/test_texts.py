@@ -9,9 +9,9 @@ import pytest
 from coach.describe import describe_session
 from coach.ladder import shorter, step_main_set
 from coach.load import ewma_series, seeded_daily_load
-from coach.paces import training_paces
+from coach.paces import format_duration, format_pace, training_paces
 from coach.replay import plan
-from tests.factories import MONDAY, compliant_weeks, make_history
+from tests.factories import MONDAY, compliant_weeks, goal_on, make_history
 
 
 def test_titles_are_built_from_the_reps_planned() -> None:
@@ -50,3 +50,15 @@ def test_seeded_averages_start_at_the_stated_load() -> None:
     acute, chronic = ewma_series(loads, 7, seed), ewma_series(loads, 28, seed)
     assert acute[0] / chronic[0] == pytest.approx(1.0) == acute[-1] / chronic[-1]
     assert ewma_series([seed], 7)[0] < seed  # unseeded, the first day looks like a spike
+
+
+def test_race_morning_names_the_target_time_pace_and_splits() -> None:
+    race = MONDAY + timedelta(weeks=9, days=6)
+    p = plan(make_history(goal=goal_on(race, 10000)), MONDAY, weeks_ahead=10)
+    day = p.session_on(race)
+    assert day is not None and day.race is not None
+    text = describe_session(day, "km")
+    assert format_duration(day.race.target_s) in text
+    assert format_pace(day.race.pace_s_per_km, "km") + ", even" in text
+    assert f"5 km {format_duration(day.race.splits[4][1])}" in text
+    assert day.race.cue in text
