@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from telegram import Update
 
@@ -16,12 +18,22 @@ from bot.handlers.common import (
     takes_nothing,
 )
 from bot.journal import rhr_key
-from bot.parsing import ParseError, clean_text, parse_race, parse_rhr
+from bot.parsing import (
+    NeedsConfirmation,
+    ParseError,
+    clean_text,
+    is_no,
+    is_yes,
+    parse_log_day,
+    parse_race,
+    parse_rhr,
+)
 from bot.store import repo
 from bot.store.models import ConversationState
 from bot.texts import commands as texts
 from bot.texts import common
-from bot.views import DeloadTap, PauseTap, RhrTap, esc
+from bot.views import DayTap, DeloadTap, PauseTap, RhrTap, esc
+from coach import results
 from coach.decision import day_label
 from coach.errors import CoachInputError
 from coach.history import (
@@ -43,6 +55,12 @@ from coach.paces import (
     vdot_from_race,
 )
 from coach.replay import pause_on
+
+
+@dataclass(frozen=True)
+class TrialTap(DayTap):
+    prefix: ClassVar[str] = "tr"  # value: yes | no, for the result the conversation keeps
+
 
 # --- small helpers ---------------------------------------------------------------------
 
@@ -214,8 +232,18 @@ def trial(turn: Turn, update: Update) -> None:
 
 def on_trial_text(turn: Turn, conversation: ConversationState, text: str) -> None:
     """The trial result; a message that is clearly a log instead goes to free text."""
+    pending = conversation.data.get("text") if conversation.step == "confirm" else None
+    if pending is not None and is_yes(text):
+        _log_trial(turn, str(pending), confirmed=True)
+        return
+    if pending is not None and is_no(text):
+        repo.clear_conversation(turn.session, turn.athlete_id)
+        turn.say(texts.TRIAL_NOT_LOGGED)
+        return
     try:
-        parse_race(clean_text(text))
+        parse_race(parse_log_day(clean_text(text), turn.today)[1])
+    except NeedsConfirmation:
+        pass
     except ParseError:
         if freetext.reads_as_a_log(text):
             repo.clear_conversation(turn.session, turn.athlete_id)
@@ -224,11 +252,51 @@ def on_trial_text(turn: Turn, conversation: ConversationState, text: str) -> Non
     _log_trial(turn, text)
 
 
-def _log_trial(turn: Turn, text: str) -> None:
+def on_trial_callback(turn: Turn, parts: list[str], message_id: int) -> None:
+    """Yes or No to a trial that needed confirming (hours for a marathon, a big jump)."""
+    tap = owned_tap(turn, TrialTap, parts)
+    if tap is None:
+        return
+    conversation = repo.get_conversation(turn.session, turn.athlete_id)
+    if (
+        tap.day != turn.today
+        or tap.value not in ("yes", "no")
+        or conversation is None
+        or (conversation.flow, conversation.step) != ("trial", "confirm")
+    ):
+        turn.refuse(common.BUTTON_EXPIRED)
+        return
+    if tap.value == "no":
+        repo.clear_conversation(turn.session, turn.athlete_id)
+        turn.say(texts.TRIAL_NOT_LOGGED, edit=message_id)
+        return
+    _log_trial(turn, str(conversation.data.get("text", "")), confirmed=True)
+
+
+def _ask_to_confirm(turn: Turn, question: str, text: str, yes: str) -> None:
+    """Keep the result as the runner would retype it; log it on Yes."""
+    repo.save_conversation(turn.session, turn.athlete_id, "trial", "confirm", {"text": text})
+    buttons = [
+        (yes, TrialTap(turn.athlete_id, turn.today, "yes").pack()),
+        (texts.TRIAL_CONFIRM_NO, TrialTap(turn.athlete_id, turn.today, "no").pack()),
+    ]
+    turn.say(question, [buttons])
+
+
+def _log_trial(turn: Turn, text: str, confirmed: bool = False) -> None:
+    """Log "5k 23:10", "5k 23:10 yesterday" or "5k 23:10 2027-02-01" (a day that has passed)."""
     try:
-        distance, seconds = parse_race(clean_text(text))
+        day, race = parse_log_day(clean_text(text), turn.today)
+        if day > turn.today:
+            raise ParseError(texts.TRIAL_IN_FUTURE.format(day=esc(day_label(day))))
+        distance, seconds = parse_race(race)
         # One decimal, as the plan uses: the same fitness shows the same paces everywhere.
         vdot = round(vdot_from_race(distance, seconds), 1)
+    except NeedsConfirmation as question:
+        _ask_to_confirm(
+            turn, question.message, f"{question.answer} {day.isoformat()}", question.label
+        )
+        return
     except ParseError as problem:
         turn.say(problem.message)
         return
@@ -237,18 +305,21 @@ def _log_trial(turn: Turn, text: str) -> None:
         return
     units = turn.units
     old = _plan(turn, 0)
+    if not confirmed and results.needs_confirmation(old.vdot, vdot):
+        jump = texts.TRIAL_BIG_JUMP.format(old=old.vdot, new=vdot)
+        _ask_to_confirm(turn, jump, f"{race} {day.isoformat()}", texts.TRIAL_CONFIRM_YES)
+        return
     turn.journal.record(
-        TimeTrial(turn.today, distance, seconds),
-        f"trial:{turn.today.isoformat()}",
-        replace_key=True,
+        TimeTrial(day, distance, seconds), f"trial:{day.isoformat()}", replace_key=True
     )
     repo.clear_conversation(turn.session, turn.athlete_id)
     new_paces = render.paces_html(training_paces(vdot), vdot, units)
-    lines = [
-        texts.TRIAL_LOGGED.format(
-            distance=render.race_label(distance, units), time=format_duration(seconds)
-        )
-    ]
+    logged = texts.TRIAL_LOGGED.format(
+        distance=render.race_label(distance, units), time=format_duration(seconds)
+    )
+    if day != turn.today:
+        logged = texts.TRIAL_LOGGED_ON.format(day=esc(day_label(day)), logged=logged)
+    lines = [logged]
     old_paces = render.plan_paces_html(old, units)
     if old_paces is None:
         lines.append(texts.TRIAL_FIRST.format(new=new_paces))

@@ -22,6 +22,7 @@ CALLBACKS = {
     "rhr": commands.on_rhr_callback,
     "del": data.on_delete_callback,
     "fr": freetext.on_callback,
+    "tr": commands.on_trial_callback,
 }
 TEXT_FLOWS = {
     "onboarding": onboarding.on_text,

@@ -35,6 +35,18 @@ TRIAL_ASK = (
     "<b>10 km 45:10</b>. /cancel to stop."
 )
 TRIAL_LOGGED = "Logged: {distance} in {time}. Every pace is recalibrated."
+TRIAL_LOGGED_ON = "For {day}: {logged}"
+TRIAL_IN_FUTURE = (
+    "{day} hasn't happened yet. Send a result from today or a day that has passed, like "
+    "<b>/trial 5k 23:10 yesterday</b> or <b>/trial 5k 23:10 2026-11-04</b>."
+)
+TRIAL_BIG_JUMP = (
+    "That would lift your VDOT from {old:.1f} to {new:.1f}, more than 10 % in one go. "
+    "Big jumps are often a short course or a typo. Is the result right?"
+)
+TRIAL_CONFIRM_YES = "Yes, it's right"
+TRIAL_CONFIRM_NO = "No, leave it"
+TRIAL_NOT_LOGGED = "Okay, I haven't logged it. Your paces stay as they are."
 TRIAL_OLD_NEW = "<b>Before</b>\n{old}\n<b>Now</b>\n{new}"
 TRIAL_FIRST = "<b>Your paces</b>\n{new}"
 
