@@ -63,7 +63,7 @@ def _morning(session: Session, athlete: Athlete, history: History, day: date) ->
         parts.append(missing[0])
         keyboard += missing[1]
     if not coaching.logged_on(history, day, "rhr"):
-        parts.append(texts.RHR_PROMPT)
+        parts.append(render.rhr_prompt(plan.metrics.rhr_baseline))
         keyboard += render.rhr_keyboard(athlete.id or 0, day, plan.metrics.rhr_baseline)
     return Outgoing(render.clip("\n\n".join(parts)), markup(keyboard))
 

@@ -476,7 +476,8 @@ def on_text(turn: Turn, conversation: ConversationState, text: str) -> None:
         passed = _answer(turn, log, text)
     except ParseError as problem:
         if not _logged_in_words(turn, log, text):
-            turn.say(problem.message)  # nothing stored; the question stays
+            # Nothing stored; the question stays. "rhr 300" gets the heart-rate range.
+            turn.say(freetext.labelled_problem(text) or problem.message)
             return
         passed = log.passed
         asking = repo.get_conversation(turn.session, turn.athlete_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from sqlmodel import select
 from telegram import Update
 
 from bot import render
@@ -29,7 +31,7 @@ from bot.parsing import (
     parse_rhr,
 )
 from bot.store import repo
-from bot.store.models import ConversationState
+from bot.store.models import ConversationState, Delivery
 from bot.texts import commands as texts
 from bot.texts import common
 from bot.views import DayTap, DeloadTap, PauseTap, RhrTap, esc
@@ -86,6 +88,11 @@ def today(turn: Turn, update: Update) -> None:
         turn.say(texts.PAUSED_TODAY.format(reason=esc(paused[1])))
         return
     text, keyboard = render.today_view(journal, turn.today, turn.units)
+    asks_rhr = not journal.logged(turn.today, "rhr")
+    if asks_rhr and repo.get_conversation(turn.session, turn.athlete_id) is None:
+        # So a bare "52" in reply is this morning's resting HR (bot.handlers.router).
+        data = {"date": turn.today.isoformat()}
+        repo.save_conversation(turn.session, turn.athlete_id, "rhr", "ask", data)
     turn.say(render.clip(text), keyboard or None)
 
 
@@ -139,7 +146,7 @@ def rhr(turn: Turn, update: Update) -> None:
     except ParseError as problem:
         turn.say(problem.message)
         return
-    _log_rhr(turn, turn.today, bpm)
+    log_rhr(turn, turn.today, bpm)
 
 
 def on_rhr_callback(turn: Turn, parts: list[str], message_id: int) -> None:
@@ -156,10 +163,11 @@ def on_rhr_callback(turn: Turn, parts: list[str], message_id: int) -> None:
         turn.refuse(problem.message)
         return
     turn.answer = f"{bpm} ✓"
-    _log_rhr(turn, day, bpm)
+    log_rhr(turn, day, bpm)
 
 
-def _log_rhr(turn: Turn, day: date, bpm: int) -> None:
+def log_rhr(turn: Turn, day: date, bpm: int) -> None:
+    """Store one morning's resting HR and say what it means against the baseline."""
     journal = turn.journal
     before = journal.planned_on(day)
     journal.record(RestingHR(day, bpm), rhr_key(day), replace_key=True)
@@ -171,6 +179,47 @@ def _log_rhr(turn: Turn, day: date, bpm: int) -> None:
     if before is not None and after is not None and before.hard and not after.hard:
         lines.append(texts.RHR_CHANGED_TODAY.format(title=esc(before.title)))
     turn.say(" ".join(lines))
+
+
+# "50" or "50 bpm" and nothing else: the answer to the question just asked, if there was one.
+_BARE_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:bpm)?")
+
+
+def on_rhr_text(turn: Turn, conversation: ConversationState, text: str) -> None:
+    """/today asked for this morning's resting HR: a bare number answers it; anything else
+    is read as usual, and the question lapses either way."""
+    repo.clear_conversation(turn.session, turn.athlete_id)
+    if _BARE_NUMBER.fullmatch(text.casefold()) and conversation.data.get("date") == str(turn.today):
+        answer_rhr(turn, text)
+    else:
+        freetext.on_text(turn, text)
+
+
+def answers_the_morning_rhr(turn: Turn, text: str) -> bool:
+    """A bare number typed after this morning's message asked for the resting HR."""
+    return _BARE_NUMBER.fullmatch(text.casefold()) is not None and _asked_rhr(turn, turn.today)
+
+
+def _asked_rhr(turn: Turn, day: date) -> bool:
+    """This morning's message went out asking for the resting HR, and none is logged yet."""
+    if turn.journal.logged(day, "rhr"):
+        return False
+    sent = select(Delivery.id).where(
+        Delivery.athlete_id == turn.athlete_id,
+        Delivery.local_date == day,
+        Delivery.kind == "morning",
+        Delivery.status == "sent",
+    )
+    return turn.session.exec(sent).first() is not None
+
+
+def answer_rhr(turn: Turn, text: str) -> None:
+    try:
+        bpm = parse_rhr(text)
+    except ParseError as problem:  # "300": the heart-rate range, not the free-text hint
+        turn.say(problem.message)
+        return
+    log_rhr(turn, turn.today, bpm)
 
 
 # --- /deload ----------------------------------------------------------------------------

@@ -40,6 +40,16 @@ def reads_as_a_log(text: str) -> bool:
         return False
 
 
+def labelled_problem(text: str) -> str | None:
+    """What is wrong with a labelled value in the message ("rhr 300": the heart-rate range),
+    so an answer to another question is refused for the quantity the runner typed."""
+    try:
+        parse_free_text(text)
+    except ParseError as problem:
+        return problem.message
+    return None
+
+
 # --- the message ------------------------------------------------------------------------
 
 

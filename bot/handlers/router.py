@@ -29,6 +29,7 @@ TEXT_FLOWS = {
     "checkin": checkin.on_text,
     "trial": commands.on_trial_text,
     "second_run": freetext.on_text_while_asked,
+    "rhr": commands.on_rhr_text,
 }
 
 
@@ -45,6 +46,8 @@ def on_text(turn: Turn, update: Update) -> None:
         TEXT_FLOWS[conversation.flow](turn, conversation, text)
     elif not turn.onboarded:
         turn.say(texts.NOT_SET_UP)
+    elif commands.answers_the_morning_rhr(turn, text):
+        commands.answer_rhr(turn, text)
     else:
         freetext.on_text(turn, text)
 

@@ -5,6 +5,10 @@ GOOD_MORNING = "Good morning{name}!"
 TODAY_HEADING = "Today"
 REST_DAY_NOTE = "Enjoy the rest: recovery is part of the plan."
 RHR_PROMPT = "How was your resting heart rate this morning? Tap it, or send <i>/rhr 52</i>."
+RHR_PROMPT_TYPE = (
+    "How was your resting heart rate this morning? Reply with the number, like <i>52</i>: "
+    "once I know your usual, you'll get buttons around it."
+)
 RHR_USAGE = "Send your resting heart rate after the command, like <b>/rhr 52</b>."
 RHR_LOGGED = "Logged a resting heart rate of <b>{bpm}</b> for today."
 RHR_VS_BASELINE = "Your baseline is {baseline:.0f}."
