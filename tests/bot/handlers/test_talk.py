@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.store import repo
 from coach.history import RestingHR
-from tests.bot.factories import onboard
 from tests.bot.harness import ANA, BEN, BotHarness
 
 # Wednesday 9 Dec 2026, 11:00 in Berlin: the quality day of the default plan's 2nd week.
