@@ -38,6 +38,7 @@ __all__ = [
     "CrossLog",
     "LogItem",
     "NeedsConfirmation",
+    "NiggleLog",
     "ParseError",
     "RhrLog",
     "RunLog",
@@ -126,7 +127,16 @@ class WellnessLog:
     mood: int | None
 
 
-LogItem: TypeAlias = RunLog | CrossLog | RhrLog | SleepLog | WellnessLog
+@dataclass(frozen=True)
+class NiggleLog:
+    """A pain somewhere: "calf tight", "knee hurts when I run", "sore achilles"."""
+
+    where: str  # one of NIGGLE_PLACES' names: "calf", "knee", "achilles"
+    severity: int | None  # 1 mild, 2 moderate, 3 bad; None when the message doesn't say
+    hurts_running: bool | None  # None when the message doesn't say
+
+
+LogItem: TypeAlias = RunLog | CrossLog | RhrLog | SleepLog | WellnessLog | NiggleLog
 
 # --- limits (the texts quote them, so they live only here) --------------------------------
 
@@ -1085,6 +1095,81 @@ def _session_item(session: _Session) -> LogItem | None:
     return CrossLog(session.sport, duration, rpe)
 
 
+# --- niggles and life ---------------------------------------------------------------------
+
+# Body parts runners name, as they write them, to the one word a niggle is stored under.
+_PLACE_WORDS = {
+    "calf": "calf calves calfs",
+    "knee": "knee knees",
+    "achilles": "achilles achille achilles' achilles's",
+    "shin": "shin shins",
+    "hamstring": "hamstring hamstrings hammy hammies",
+    "quad": "quad quads quadriceps thigh thighs",
+    "hip": "hip hips",
+    "ankle": "ankle ankles",
+    "foot": "foot feet arch arches plantar",
+    "heel": "heel heels",
+    "glute": "glute glutes butt",
+    "groin": "groin",
+    "back": "back",
+    "it band": "itb",
+    "toe": "toe toes",
+}
+_PLACES = {word: place for place, words in _PLACE_WORDS.items() for word in words.split()}
+_PLACE = re.compile(r"\b(?:it\s*band|" + "|".join(map(re.escape, _PLACES)) + r")(?![\w'])")
+_PAIN = re.compile(
+    r"\b(?:tight(?:ness)?|hurts?|hurting|sore(?:ness)?|pain(?:ful|s)?|ach(?:y|es?|ing)"
+    r"|niggl(?:e|y|ing)|twinge|tweaked|pulled|strained|injured|stiff|throbbing|sharp)\b"
+)
+_MILD = re.compile(r"\b(?:a\s+(?:little|bit)|bit|slightly|mild(?:ly)?|little)\b")
+_BAD = re.compile(r"\b(?:very|really|badly|bad|sharp|severe|can'?t\s+run|cannot\s+run)\b")
+_MODERATE = re.compile(r"\b(?:quite|moderate(?:ly)?|pretty)\b")
+_WHEN_RUNNING = re.compile(r"\b(?:when|while|during|on)\s+(?:i\s+)?(?:run|running|runs|jogging)\b")
+_NOT_RUNNING = re.compile(
+    r"\b(?:not|doesn'?t|does\s+not|never|only)\b[^,.;]*\b(?:run|running|runs)\b"
+    r"|\b(?:after|before)\s+(?:the\s+|my\s+)?(?:run|running|runs)\b"
+)
+_CANT_RUN = re.compile(r"\bcan'?t\s+run\b|\bcannot\s+run\b")
+# Life stress said in words: the busy-week signal the method reads from stress 4/5 or more.
+_LIFE_STRESS = re.compile(
+    r"\b(?:busy|hectic|swamped|overwhelmed|stressful)\b"
+    r"|\b(?:work|job|life|week|day)\b[^,.;]*\bcrazy\b|\bcrazy\s+(?:busy|week|day)\b"
+)
+
+
+def _take_niggle(text: str) -> tuple[list[tuple[int, NiggleLog]], str]:
+    """A pain in a named place, and the text without its words (so "sore achilles" is a
+    niggle, not general soreness). One per message: a second place is asked about later."""
+    for clause in re.finditer(r"[^,.;!?\n]+", text):
+        part = clause[0]
+        place, pain = _PLACE.search(part), _PAIN.search(part)
+        if place is None or pain is None:
+            continue
+        where = "it band" if place[0].startswith("it") else _PLACES[place[0]]
+        severity = 3 if _BAD.search(part) else 1 if _MILD.search(part) else None
+        if severity is None and _MODERATE.search(part):
+            severity = 2
+        hurts: bool | None = None
+        if _CANT_RUN.search(text):
+            hurts = True
+        elif _NOT_RUNNING.search(part):
+            hurts = False
+        elif _WHEN_RUNNING.search(part):
+            hurts = True
+        start = clause.start()
+        # Only its own words go: "ran 8k calf tight" still logs the run.
+        for word in (place, pain):
+            text = _blank(text, start + word.start(), start + word.end())
+        return [(start, NiggleLog(where, severity, hurts))], text
+    return [], text
+
+
+def _life_stress(text: str) -> str:
+    """ "busy week", "work is crazy this week": written as "stressed" for the wellness words,
+    keeping positions (and a "not" before it still turns it round)."""
+    return _LIFE_STRESS.sub(lambda m: "stressed".ljust(len(m[0])), text)
+
+
 def parse_free_text(text: str) -> list[LogItem]:
     """Everything a chat message logs, in message order; [] when it logs nothing.
 
@@ -1099,7 +1184,10 @@ def parse_free_text(text: str) -> list[LogItem]:
     sleeps, rest = _take(_SLEEP_BEFORE, rest, _sleep_value)
     more_sleeps, rest = _take(_SLEEP_AFTER, rest, _sleep_value)
     scores, rest = _take(_WELLNESS_NUMBER, rest, _wellness_score)
+    niggles, rest = _take_niggle(rest)
+    rest = _life_stress(rest)
     items: list[tuple[int, LogItem]] = [(pos, RhrLog(bpm)) for pos, bpm in rhrs]
+    items += niggles
     items += [(pos, SleepLog(hours)) for pos, hours in sleeps + more_sleeps]
     for pos, session in _sessions(rest):
         item = _session_item(session)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.handlers import niggles
 from bot.handlers.common import Turn
 from bot.journal import DayFacts, LogPlan, RunMode
 from bot.parsing import (
@@ -22,14 +23,17 @@ from bot.store import repo
 from bot.store.models import ConversationState
 from bot.texts import checkin as texts
 from bot.texts import common as common_texts
+from bot.texts import niggles as niggle_texts
 from bot.texts import problems
 from bot.views import Keyboard, SecondRunTap, compared_to_target, esc, logged_line
 from coach.decision import day_label
+from coach.history import Niggle, Wellness
 from coach.model import Session as PlannedSession
 
 PREFIX = "fr"
 FLOW = "second_run"
 ANSWERS = ("second", "fix")
+BUSY_STRESS = 4  # stress the weekly review counts towards a busy week (coach.replay)
 
 
 def reads_as_a_log(text: str) -> bool:
@@ -77,7 +81,19 @@ def on_text(turn: Turn, text: str, correcting: date | None = None) -> None:
     except ParseError as problem:
         turn.say(problem.message)
         return
-    turn.say(_confirmation(logged, day, planned, turn.athlete.units))
+    _reply(turn, logged, day, planned)
+
+
+def _reply(turn: Turn, logged: LogPlan, day: date, planned: PlannedSession | None) -> None:
+    """What was logged; a niggle gets its own caring reply, a busy week a word on the rule."""
+    niggle = next((e for e in logged.told if isinstance(e, Niggle)), None)
+    if any(not isinstance(e, Niggle) for e in logged.told):
+        reply = _confirmation(logged, day, planned, turn.athlete.units)
+        if any(isinstance(e, Wellness) and (e.stress or 0) >= BUSY_STRESS for e in logged.told):
+            reply += "\n\n" + niggle_texts.BUSY
+        turn.say(reply)
+    if niggle is not None:
+        turn.say(*niggles.follow_up(turn, niggle, first=True))
 
 
 def _ask_second_or_fix(turn: Turn, facts: DayFacts, day: date, text: str) -> None:

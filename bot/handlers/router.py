@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers import checkin, commands, data, freetext, onboarding
+from bot.handlers import checkin, commands, data, freetext, niggles, onboarding
 from bot.handlers.common import Turn
 from bot.parsing import ParseError, clean_text
 from bot.store import repo
@@ -23,6 +23,7 @@ CALLBACKS = {
     "del": data.on_delete_callback,
     "fr": freetext.on_callback,
     "tr": commands.on_trial_callback,
+    "ng": niggles.on_callback,
 }
 TEXT_FLOWS = {
     "onboarding": onboarding.on_text,

@@ -193,3 +193,63 @@ async def test_a_marathon_in_3_30_at_trial_is_asked_then_logged(tmp_path: Path) 
         await say(h, "yes")
         trial = of_type(h, "time_trial")[-1]
         assert (trial["distance_m"], trial["time_s"]) == (42195, 12600)
+
+
+# --- 3. niggles and life ---------------------------------------------------------------------
+
+
+async def test_a_niggle_gets_a_caring_reply_and_its_missing_parts_asked(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        reply = await say(h, "calf tight")
+        assert "Sorry to hear about your calf" in reply and "How bad is it?" in reply
+        assert of_type(h, "niggle") == [{"type": "niggle", "date": "2026-12-09", "where": "calf"}]
+        await h.tap(ANA, "Moderate")
+        assert "Does it hurt when you run?" in h.last(ANA).plain_text
+        await h.tap(ANA, "Yes, when I run")
+        assert "easy runs" in h.last(ANA).plain_text and "physio" in h.last(ANA).plain_text
+        niggle = of_type(h, "niggle")
+        assert niggle == [
+            {
+                "type": "niggle",
+                "date": "2026-12-09",
+                "where": "calf",
+                "severity": 2,
+                "hurts_running": True,
+            }
+        ]
+        # Today's quality session becomes an easy run.
+        today = await say(h, "/today")
+        assert "Easy run" in today and "calf hurts when you run" in today
+
+
+async def test_sore_achilles_is_a_niggle_not_general_soreness(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        reply = await say(h, "sore achilles")
+        assert "achilles" in reply
+        assert of_type(h, "wellness") == []
+        assert [n["where"] for n in of_type(h, "niggle")] == ["achilles"]
+        reply = await say(h, "knee hurts when I run")
+        assert "How bad is it?" in reply
+        await h.tap(ANA, "Bad")
+        assert "rest it for the next 3 days" in h.last(ANA).plain_text
+
+
+async def test_a_niggle_that_does_not_hurt_running_leaves_the_plan(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        await say(h, "calf a bit tight but not when running")
+        assert "the plan stays" in h.last(ANA).plain_text
+        assert "8×150 m controlled" in await say(h, "/today")
+
+
+async def test_busy_week_is_the_stress_signal_of_the_busy_week_rule(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        reply = await say(h, "busy week")
+        assert "stress 4/5" in reply and "two stressed days" in reply
+        await h.advance(timedelta(days=1))
+        await say(h, "work is crazy this week")
+        stress = [(w["date"], w["stress"]) for w in of_type(h, "wellness")]
+        assert stress == [("2026-12-09", 4), ("2026-12-10", 4)]
