@@ -30,7 +30,7 @@ from telegram import Update
 
 from bot import views
 from bot.handlers import freetext
-from bot.handlers.common import Turn
+from bot.handlers.common import Turn, takes_nothing
 from bot.journal import (
     DayFacts,
     Journal,
@@ -432,6 +432,8 @@ def _remember(athlete_id: int, day: date) -> Callable[[Session, int], None]:
 
 
 def start(turn: Turn, update: Update) -> None:
+    if not takes_nothing(turn, update, "checkin"):  # "/checkin 2027-02-30": refused, as all
+        return
     day = _day_to_open(turn)
     if day is None:
         turn.say(_no_run_today(turn))

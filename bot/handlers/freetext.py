@@ -44,6 +44,17 @@ def reads_as_a_log(text: str) -> bool:
         return False
 
 
+# A thumbs-up, a thank-you, a hello: a short friendly word back, not the logging hint.
+_SMALL_TALK = frozenset({"", "thanks", "thank you", "thanks a lot", "thx", "ty", "cheers", "ok"})
+_SMALL_TALK |= {"okay", "cool", "great", "nice", "awesome", "perfect", "good", "lol", "haha"}
+_SMALL_TALK |= {"hi", "hello", "hey", "morning", "good morning", "yay", "sweet", "got it"}
+
+
+def is_small_talk(text: str) -> bool:
+    """ "👍" (emoji only, which cleaning leaves empty), "thanks!", "hi"."""
+    return text.casefold().strip(" .!?,") in _SMALL_TALK
+
+
 def labelled_problem(text: str) -> str | None:
     """What is wrong with a labelled value in the message ("rhr 300": the heart-rate range),
     so an answer to another question is refused for the quantity the runner typed."""
@@ -67,7 +78,7 @@ def on_text(turn: Turn, text: str, correcting: date | None = None) -> None:
             raise ParseError(problems.DATE_IN_FUTURE.format(day=esc(day_label(day))))
         items = parse_free_text(rest)
         if not items:
-            turn.say(problems.FREE_TEXT_HINT)
+            turn.say(common_texts.SMALL_TALK if is_small_talk(text) else problems.FREE_TEXT_HINT)
             return
         facts = journal.day(day)
         has_run = any(isinstance(i, RunLog) for i in items)

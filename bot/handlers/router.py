@@ -6,13 +6,18 @@ otherwise to the free-text log. Buttons carry a short prefix naming their module
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 
 from bot.handlers import checkin, commands, data, freetext, niggles, onboarding
 from bot.handlers.common import Turn
 from bot.parsing import ParseError, clean_text
 from bot.store import repo
+from bot.store.models import ConversationState
 from bot.texts import common as texts
+from bot.views import esc, logged_line
+from coach.decision import day_label
 
 CALLBACKS = {
     "ob": onboarding.on_callback,
@@ -43,6 +48,10 @@ def on_text(turn: Turn, update: Update) -> None:
         turn.say(problem.message)
         return
     conversation = repo.get_conversation(turn.session, turn.athlete_id)
+    if conversation is not None and conversation.flow == data.DELETE_FLOW:
+        if data.on_delete_text(turn, conversation, text):
+            return
+        conversation = repo.get_conversation(turn.session, turn.athlete_id)  # as it was before
     if conversation is not None and conversation.flow in TEXT_FLOWS:
         TEXT_FLOWS[conversation.flow](turn, conversation, text)
     elif not turn.onboarded:
@@ -74,9 +83,38 @@ def on_unknown_command(turn: Turn, update: Update) -> None:
     turn.say(texts.UNKNOWN_COMMAND)
 
 
+# Questions that only wait for an answer: cancelling them stops nothing the runner began.
+_NOTHING_BEGUN = frozenset({"rhr"})
+
+
 def on_cancel(turn: Turn, update: Update) -> None:
-    if repo.get_conversation(turn.session, turn.athlete_id) is None:
+    conversation = repo.get_conversation(turn.session, turn.athlete_id)
+    if conversation is None or conversation.flow in _NOTHING_BEGUN:
+        if conversation is not None:
+            repo.clear_conversation(turn.session, turn.athlete_id)
         turn.say(texts.NOTHING_TO_CANCEL)
         return
     repo.clear_conversation(turn.session, turn.athlete_id)
-    turn.say(texts.CANCELLED)
+    if conversation.flow == checkin.FLOW:
+        turn.say(_kept_from_checkin(turn, conversation))
+    elif conversation.flow == data.DELETE_FLOW:
+        turn.say(texts.CANCELLED_DELETE)
+    else:
+        turn.say(texts.CANCELLED)
+
+
+def _kept_from_checkin(turn: Turn, conversation: ConversationState) -> str:
+    """A check-in stores each answer as it comes: say exactly which ones stay."""
+    try:
+        day = date.fromisoformat(str(conversation.data.get("date")))
+    except ValueError:
+        return texts.CANCELLED
+    lines = [
+        line
+        for event in turn.journal.events()
+        if event.date == day and (line := logged_line(event, turn.athlete.units)) is not None
+    ]
+    if not lines:
+        return texts.CANCELLED_NOTHING_KEPT.format(day=esc(day_label(day)))
+    kept = "\n".join(f"• {line}" for line in lines)
+    return texts.CANCELLED_KEPT.format(day=esc(day_label(day)), kept=kept)

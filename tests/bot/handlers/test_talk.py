@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.store import repo
 from coach.history import RestingHR
+from emulator.server import SimulatedUser
 from tests.bot.harness import ANA, BEN, BotHarness
 
 # Wednesday 9 Dec 2026, 11:00 in Berlin: the quality day of the default plan's 2nd week.
@@ -253,3 +254,85 @@ async def test_busy_week_is_the_stress_signal_of_the_busy_week_rule(tmp_path: Pa
         await say(h, "work is crazy this week")
         stress = [(w["date"], w["stress"]) for w in of_type(h, "wellness")]
         assert stress == [("2026-12-09", 4), ("2026-12-10", 4)]
+
+
+# --- 5. small replies --------------------------------------------------------------------------
+
+
+async def test_checkin_with_arguments_is_refused_like_every_command(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        reply = await say(h, "/checkin 2027-02-30")
+        assert "/checkin doesn't need anything after it" in reply
+        assert "How did it go?" not in reply
+        with h.runtime.sessions() as session:
+            athlete = repo.get_athlete_by_telegram_id(session, ANA)
+            assert athlete is not None and athlete.id is not None
+            assert repo.get_conversation(session, athlete.id) is None
+
+
+async def test_no_or_keep_typed_at_delete_keeps_everything(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        await say(h, "rhr 50")
+        for answer in ("no", "Keep"):
+            await say(h, "/delete")
+            assert "kept everything" in await say(h, answer)
+        await say(h, "/delete")
+        assert "tap Delete everything" in await say(h, "yes")  # typing is not enough
+        assert of_type(h, "rhr") != []
+        assert "kept everything" in await say(h, "nope")
+        assert "Logged" in await say(h, "rhr 51")  # the question lapsed
+
+
+async def test_a_thumbs_up_gets_a_short_friendly_reply(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        for text in ("👍", "thanks!"):
+            reply = await say(h, text)
+            assert "Anytime" in reply and "didn't catch" not in reply and "/deload" not in reply
+        assert events(h) == []
+
+
+async def test_cancel_during_a_checkin_says_what_was_kept(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        await say(h, "/checkin")
+        await h.tap(ANA, "Done")
+        await h.tap(ANA, "7")
+        reply = await say(h, "/cancel")
+        assert "kept what you already told me for Wed 9 Dec" in reply
+        assert "RPE 7" in reply and "Nothing half-finished" not in reply
+        assert of_type(h, "run")[-1]["rpe"] == 7
+        await h.advance(timedelta(days=2))  # Friday, the next run day
+        await say(h, "/checkin")  # nothing answered yet: nothing begun to stop
+        assert "nothing to cancel" in await say(h, "/cancel")
+
+
+async def test_a_bot_gets_no_reply_and_no_row(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        other_bot = 3003
+        h.emulator.register_user(other_bot, "Botty")
+        h.emulator.users[other_bot] = _BotUser(other_bot, "Botty")
+        await h.say(other_bot, "hello")
+        assert h.emulator.bot_messages(other_bot) == []
+        with h.runtime.sessions() as session:
+            assert repo.get_athlete_by_telegram_id(session, other_bot) is None
+
+
+async def test_a_refused_tap_from_a_stranger_leaves_no_row(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        await say(h, "/deload")
+        old = h.latest_with_buttons(ANA)
+        await say(h, "/delete")
+        await h.tap(ANA, "Delete everything")
+        query = await h.tap(ANA, "Yes", old)  # a button from before the deletion
+        assert h.emulator.callback_queries[query].answered
+        with h.runtime.sessions() as session:
+            assert repo.get_athlete_by_telegram_id(session, ANA) is None
+
+
+class _BotUser(SimulatedUser):
+    def to_api(self) -> dict[str, Any]:
+        return {**super().to_api(), "is_bot": True}
