@@ -298,6 +298,10 @@ def on_trial_text(turn: Turn, conversation: ConversationState, text: str) -> Non
             repo.clear_conversation(turn.session, turn.athlete_id)
             freetext.on_text(turn, text)
             return
+        labelled = freetext.labelled_problem(text)
+        if labelled is not None:  # "rhr 300": the heart-rate range, not the race example
+            turn.say(labelled)
+            return
     _log_trial(turn, text)
 
 

@@ -189,6 +189,7 @@ async def test_a_marathon_in_3_30_at_trial_is_asked_then_logged(tmp_path: Path) 
     async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
         h.onboard(ANA, start=PLAN_START)
         await say(h, "/trial")
+        assert "between 25 and 120" in await say(h, "rhr 300")  # named for what was typed
         assert "3 h 30 min?" in await say(h, "marathon 3:30")
         assert of_type(h, "time_trial") == []
         await say(h, "yes")
