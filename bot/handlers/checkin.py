@@ -29,7 +29,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from bot import views
-from bot.handlers import freetext
+from bot.handlers import commands, freetext
 from bot.handlers.common import Turn, takes_nothing
 from bot.journal import (
     DayFacts,
@@ -526,6 +526,7 @@ def _answer(turn: Turn, log: DayLog, text: str) -> frozenset[str]:
         minutes, metres = parse_duration_distance(text)
         updated = merged_run(log.day, run, log.planned, duration_min=minutes, distance_m=metres)
         _record(turn, updated, run_key(log.day))
+        commands.result_from_checkin(turn, log.day, log.planned, text)  # "5k 23:10" on trial day
     elif step == "rhr":
         _record(turn, RestingHR(date=log.day, bpm=parse_rhr(text)), rhr_key(log.day))
     elif step == "wellness":

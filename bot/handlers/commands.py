@@ -48,6 +48,7 @@ from coach.history import (
     profile_on,
 )
 from coach.model import Plan, Week
+from coach.model import Session as PlannedSession
 from coach.paces import (
     PREDICTED_DISTANCES,
     format_distance,
@@ -336,6 +337,25 @@ def _ask_to_confirm(turn: Turn, question: str, text: str, yes: str) -> None:
     turn.say(question, [buttons])
 
 
+def result_from_checkin(turn: Turn, day: date, planned: PlannedSession, text: str) -> None:
+    """A race distance and time answering the check-in of a time-trial day is the trial's
+    result too, not only a run. A big jump is not logged from here (the check-in keeps the
+    conversation): the runner is pointed at /trial, which asks."""
+    if planned.type != "time_trial":
+        return
+    try:
+        distance, seconds = parse_race(text)
+        vdot = round(vdot_from_race(distance, seconds), 1)
+    except (ParseError, CoachInputError):
+        return  # a time without a distance is a run like any other
+    current = turn.journal.plan(0).vdot
+    if results.needs_confirmation(current, vdot):
+        command = f"/trial {clean_text(text)} {day.isoformat()}"
+        turn.say(texts.TRIAL_CHECK_IN_JUMP.format(old=current, new=vdot, command=esc(command)))
+        return
+    _log_trial(turn, f"{text} {day.isoformat()}", confirmed=True)
+
+
 def _log_trial(turn: Turn, text: str, confirmed: bool = False) -> None:
     """Log "5k 23:10", "5k 23:10 yesterday" or "5k 23:10 2027-02-01" (a day that has passed)."""
     try:
@@ -365,7 +385,9 @@ def _log_trial(turn: Turn, text: str, confirmed: bool = False) -> None:
     turn.journal.record(
         TimeTrial(day, distance, seconds), f"trial:{day.isoformat()}", replace_key=True
     )
-    repo.clear_conversation(turn.session, turn.athlete_id)
+    conversation = repo.get_conversation(turn.session, turn.athlete_id)
+    if conversation is not None and conversation.flow == "trial":  # a check-in carries on
+        repo.clear_conversation(turn.session, turn.athlete_id)
     new_paces = render.paces_html(training_paces(vdot), vdot, units)
     logged = texts.TRIAL_LOGGED.format(
         distance=render.race_label(distance, units), time=format_duration(seconds)
