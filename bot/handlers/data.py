@@ -149,16 +149,20 @@ def on_delete_text(turn: Turn, conversation: ConversationState, text: str) -> bo
     """A typed answer to "Delete everything?": "no" or "keep" keeps everything (True); a
     typed "yes" is not enough for something this final, so it points at the button (True).
     Anything else (False): the question lapses and the message is read as usual."""
-    previous = conversation.data.get("previous")
     if is_no(text):
-        _restore(turn, previous)
-        turn.say(texts.DELETE_KEPT)
+        keep_everything(turn, conversation)
         return True
     if is_yes(text):
         turn.say(common.DELETE_TAP_TO_CONFIRM.format(button=texts.DELETE_YES))
         return True
-    _restore(turn, previous)
+    _restore(turn, conversation.data.get("previous"))
     return False
+
+
+def keep_everything(turn: Turn, conversation: ConversationState) -> None:
+    """No to "Delete everything?" (typed, or /cancel): what it interrupted carries on."""
+    _restore(turn, conversation.data.get("previous"))
+    turn.say(texts.DELETE_KEPT)
 
 
 def _delete_request(parts: list[str]) -> tuple[int, date, str] | None:

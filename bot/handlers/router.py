@@ -94,11 +94,12 @@ def on_cancel(turn: Turn, update: Update) -> None:
             repo.clear_conversation(turn.session, turn.athlete_id)
         turn.say(texts.NOTHING_TO_CANCEL)
         return
+    if conversation.flow == data.DELETE_FLOW:
+        data.keep_everything(turn, conversation)
+        return
     repo.clear_conversation(turn.session, turn.athlete_id)
     if conversation.flow == checkin.FLOW:
         turn.say(_kept_from_checkin(turn, conversation))
-    elif conversation.flow == data.DELETE_FLOW:
-        turn.say(texts.CANCELLED_DELETE)
     else:
         turn.say(texts.CANCELLED)
 

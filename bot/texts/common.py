@@ -41,7 +41,6 @@ CANCELLED_KEPT = (
     "Send /checkin to carry on, or just tell me the rest."
 )
 CANCELLED_NOTHING_KEPT = "Okay, stopped. Nothing was saved for {day}. /checkin starts again."
-CANCELLED_DELETE = "Okay, I kept everything. Your plan carries on as before."
 DELETE_TAP_TO_CONFIRM = (
     "Deleting can't be undone, so tap <b>{button}</b> above to confirm, or send <i>no</i> "
     "to keep everything."

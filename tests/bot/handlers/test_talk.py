@@ -286,6 +286,19 @@ async def test_no_or_keep_typed_at_delete_keeps_everything(tmp_path: Path) -> No
         assert "Logged" in await say(h, "rhr 51")  # the question lapsed
 
 
+async def test_cancel_at_delete_keeps_everything_and_the_checkin_carries_on(
+    tmp_path: Path,
+) -> None:
+    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
+        h.onboard(ANA, start=PLAN_START)
+        await say(h, "/checkin")
+        await h.tap(ANA, "Done")
+        await say(h, "/delete")
+        assert "kept everything" in await say(h, "/cancel")
+        await say(h, "6")  # the check-in's effort question, as before /delete
+        assert of_type(h, "run")[-1]["rpe"] == 6
+
+
 async def test_a_thumbs_up_gets_a_short_friendly_reply(tmp_path: Path) -> None:
     async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
         h.onboard(ANA, start=PLAN_START)
