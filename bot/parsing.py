@@ -131,7 +131,7 @@ class WellnessLog:
 class NiggleLog:
     """A pain somewhere: "calf tight", "knee hurts when I run", "sore achilles"."""
 
-    where: str  # one of NIGGLE_PLACES' names: "calf", "knee", "achilles"
+    where: str  # one of _PLACE_WORDS' names: "calf", "knee", "achilles"
     severity: int | None  # 1 mild, 2 moderate, 3 bad; None when the message doesn't say
     hurts_running: bool | None  # None when the message doesn't say
 
@@ -576,7 +576,7 @@ def parse_race(text: str) -> tuple[float, float]:
     for match in _RACE_NAME.finditer(rest):
         distances.append(_race_name_metres(match[0]))
         rest = _blank(rest, *match.span())
-    rest_before_times = rest
+    untimed = rest  # read again as hours:minutes when minutes:seconds is too fast
     times, rest = _take_durations(rest, "ms")
     bare = _numbers(rest)
     if len(bare) == 1 and times and not distances:
@@ -586,7 +586,7 @@ def parse_race(text: str) -> tuple[float, float]:
     if len(distances) != 1 or len(times) != 1 or bare:
         raise ParseError(texts.RACE_INVALID)
     distance, seconds = distances[0], round(times[0], 3)
-    as_hours = _take_durations(rest_before_times, "hm")[0]
+    as_hours = _take_durations(untimed, "hm")[0]
     if as_hours and as_hours[0] != seconds and distance / seconds > RACE_SPEED_RANGE[1]:
         _confirm_hours(distance, seconds, as_hours[0])
     _check_race(distance, seconds)
@@ -601,7 +601,11 @@ def _confirm_hours(distance_m: float, typed_s: float, hours_s: float) -> None:
         return  # neither reading works: the usual problem says why
     minutes, seconds = divmod(round(typed_s), 60)
     hours, rest_min = divmod(round(hours_s) // 60, 60)
-    duration = texts.HOURS_MINUTES.format(hours=hours, minutes=rest_min)
+    duration = (
+        texts.HOURS_MINUTES.format(hours=hours, minutes=rest_min)
+        if hours
+        else texts.MINUTES_ONLY.format(minutes=rest_min)
+    )
     raise NeedsConfirmation(
         texts.RACE_HOURS_CONFIRM.format(
             clock=f"{minutes}:{seconds:02d}",
@@ -616,16 +620,14 @@ def _confirm_hours(distance_m: float, typed_s: float, hours_s: float) -> None:
 
 def _race_words(distance_m: float) -> str:
     """How a coach names the race in a sentence: "a marathon", "a half marathon", "10 km"."""
-    names = {42_195.0: "a marathon", 21_097.5: "a half marathon", MILE_M: "a mile"}
-    return names.get(distance_m, f"{distance_m / 1000:g} km")
+    names = {42_195.0: texts.A_MARATHON, 21_097.5: texts.A_HALF_MARATHON, MILE_M: texts.A_MILE}
+    return names.get(distance_m, texts.KM_RACE.format(km=f"{distance_m / 1000:g}"))
 
 
 def _race_typed(distance_m: float) -> str:
     """The race's distance written so parse_race reads it back, without "." or ":"."""
     names = {42_195.0: "marathon", 21_097.5: "half", MILE_M: "mile"}
-    if distance_m in names:
-        return names[distance_m]
-    return f"{round(distance_m)}m" if distance_m >= BARE_M_METRES_FROM else f"{distance_m:g}m"
+    return names.get(distance_m, f"{round(distance_m)}m")
 
 
 def _check_race(distance_m: float, seconds: float) -> None:

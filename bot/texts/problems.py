@@ -62,6 +62,11 @@ RACE_HOURS_CONFIRM = (
 )
 RACE_HOURS_YES = "Yes, {duration}"
 HOURS_MINUTES = "{hours} h {minutes} min"
+MINUTES_ONLY = "{minutes} min"
+A_MARATHON = "a marathon"
+A_HALF_MARATHON = "a half marathon"
+A_MILE = "a mile"
+KM_RACE = "{km} km"
 RACE_TIME_INVALID = "Send your finish time, like <b>22:30</b>, <b>1:45:00</b> or <b>45 min</b>."
 RACE_DISTANCE_OUT_OF_RANGE = (
     "I can use races from {min_m} m up to the marathon, like <b>mile 6:10</b>, <b>5k 22:30</b> "

@@ -622,7 +622,7 @@ def test_texts_use_only_b_and_i_tags_balanced(name: str, text: str) -> None:
         limit=1, low=1, high=2, what="x", max_hours=1, max_km=1, pace="1:00", fastest="1:00",
         slowest="2:00", min_m=1500, sport="cycling", day="Wed 4 Nov", text="2026-02-30",
         clock="3:30", race="a marathon", duration="3 h 30 min", example="3:30:00", hours=3,
-        minutes=30,
+        minutes=30, km="10",
     )  # fmt: skip
     tags = re.findall(r"</?([a-z]+)>", filled)
     assert set(tags) <= {"b", "i"}, name
