@@ -21,6 +21,7 @@ from bot.parsing import (
     RUN_PACE_RANGE,
     CrossLog,
     LogItem,
+    NiggleLog,
     ParseError,
     RhrLog,
     RunLog,
@@ -37,6 +38,7 @@ from coach.history import (
     Cross,
     Event,
     History,
+    Niggle,
     ProfileChange,
     RestingHR,
     Run,
@@ -74,6 +76,11 @@ def rhr_key(day: date) -> str:
 
 def wellness_key(day: date) -> str:
     return f"wellness:{day.isoformat()}"
+
+
+def niggle_key(day: date, where: str) -> str:
+    """One niggle per place and day: the answers about it (how bad, when running) refine it."""
+    return f"niggle:{day.isoformat()}:{where}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +210,12 @@ class Journal:
     def logged(self, day: date, kind: str) -> list[Event]:
         return [s.event for s in self._load() if s.event.date == day and s.event.type == kind]
 
+    def niggle(self, day: date, where: str) -> Niggle:
+        """What the runner said about a place on `day` (nothing yet: an empty niggle), so
+        what they add later refines it."""
+        said = [e for e in self.logged(day, "niggle") if isinstance(e, Niggle)]
+        return next((n for n in reversed(said) if n.where == where), Niggle(day, where))
+
     def events(self) -> list[Event]:
         return [s.event for s in self._load()]
 
@@ -280,6 +293,20 @@ class Journal:
                 rhr = check(RestingHR(date=day, bpm=item.bpm))
                 pending.append(Pending(rhr, rhr_key(day)))
                 told.append(rhr)
+            elif isinstance(item, NiggleLog):
+                said = self.niggle(day, item.where)
+                niggle = check(
+                    Niggle(
+                        day,
+                        item.where,
+                        item.severity if item.severity is not None else said.severity,
+                        item.hurts_running
+                        if item.hurts_running is not None
+                        else said.hurts_running,
+                    )
+                )
+                pending.append(Pending(niggle, niggle_key(day, item.where)))
+                told.append(niggle)
             elif isinstance(item, SleepLog):
                 wellness = replace(wellness, sleep_h=item.hours)
             elif isinstance(item, WellnessLog):

@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from functools import cache
 from typing import Literal, TypeAlias, TypeVar
@@ -37,6 +37,8 @@ __all__ = [
     "WEEKDAYS",
     "CrossLog",
     "LogItem",
+    "NeedsConfirmation",
+    "NiggleLog",
     "ParseError",
     "RhrLog",
     "RunLog",
@@ -44,6 +46,8 @@ __all__ = [
     "TimeZoneChoice",
     "WellnessLog",
     "clean_text",
+    "is_no",
+    "is_yes",
     "parse_clock_time",
     "parse_duration_distance",
     "parse_free_text",
@@ -68,6 +72,17 @@ class ParseError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class NeedsConfirmation(ParseError):
+    """An answer with one sensible reading the runner should confirm ("marathon 3:30": 3 h 30
+    min?). `answer` is that reading written so the same parser accepts it without asking
+    again, with no ":" (it travels in callback data); `label` is the button's words."""
+
+    def __init__(self, message: str, label: str, answer: str) -> None:
+        super().__init__(message)
+        self.label = label
+        self.answer = answer
 
 
 # --- results -----------------------------------------------------------------------------
@@ -112,7 +127,16 @@ class WellnessLog:
     mood: int | None
 
 
-LogItem: TypeAlias = RunLog | CrossLog | RhrLog | SleepLog | WellnessLog
+@dataclass(frozen=True)
+class NiggleLog:
+    """A pain somewhere: "calf tight", "knee hurts when I run", "sore achilles"."""
+
+    where: str  # one of _PLACE_WORDS' names: "calf", "knee", "achilles"
+    severity: int | None  # 1 mild, 2 moderate, 3 bad; None when the message doesn't say
+    hurts_running: bool | None  # None when the message doesn't say
+
+
+LogItem: TypeAlias = RunLog | CrossLog | RhrLog | SleepLog | WellnessLog | NiggleLog
 
 # --- limits (the texts quote them, so they live only here) --------------------------------
 
@@ -175,10 +199,49 @@ def clean_text(text: str) -> str:
 
 
 def _prepare(text: str) -> str:
-    """clean_text, casefolded, with "1,500" read as 1500 and "7,5" as 7.5."""
+    """clean_text, casefolded, with "1,500" read as 1500, "7,5" as 7.5 and durations in
+    words written as numbers ("5 and a half hours" as 5.5 hours)."""
     folded = clean_text(text).casefold()
     folded = re.sub(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))", "", folded)
-    return re.sub(r"(?<=[0-9]),(?=[0-9])", ".", folded)
+    folded = re.sub(r"(?<=[0-9]),(?=[0-9])", ".", folded)
+    return _spelled_durations(folded)
+
+
+_SPELLED_NUMBERS = {
+    word: value
+    for value, word in enumerate(
+        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), start=1
+    )
+}
+_HOUR_WORD = r"(?:hours?|hrs?|h)\b"
+_HOURS_AND_A_HALF = re.compile(
+    rf"""
+    (?<![0-9.]) (?P<n> [0-9]+ | {"|".join(_SPELLED_NUMBERS)} ) \s+
+    (?: and \s+ a \s+ half \s+ {_HOUR_WORD} | {_HOUR_WORD} \s+ and \s+ a \s+ half \b )
+    """,
+    re.VERBOSE,
+)
+# Order matters: "an hour and a half" before "an hour", "half an hour" before both.
+_SPELLED_DURATIONS = (
+    (re.compile(r"\b(?:an?|one)\s+hour\s+and\s+a\s+half\b"), "90 min"),
+    (re.compile(r"\b(?:half\s+an|a\s+half)\s+hour\b|\bhalf\s+hour\b"), "30 min"),
+    (re.compile(r"\b(?:a\s+)?quarter\s+of\s+an\s+hour\b"), "15 min"),
+    (re.compile(r"\b(?:an|one)\s+hour\b"), "1 hour"),
+)
+
+
+def _spelled_durations(text: str) -> str:
+    """ "5 and a half hours" → "5.5 hours", "half an hour" → "30 min", "an hour" → "1 hour"."""
+
+    def half_more(match: re.Match[str]) -> str:
+        whole = match["n"]
+        number = _SPELLED_NUMBERS[whole] if whole in _SPELLED_NUMBERS else int(whole)
+        return f"{number}.5 hours"
+
+    text = _HOURS_AND_A_HALF.sub(half_more, text)
+    for pattern, written in _SPELLED_DURATIONS:
+        text = pattern.sub(written, text)
+    return text
 
 
 def _blank(text: str, start: int, end: int) -> str:
@@ -282,6 +345,40 @@ _DISTANCE = re.compile(
     """,
     re.VERBOSE,
 )
+
+# A pace: "5:30/km", "at 8:10/mi", "5:30 min/km", "5:30 per km", "@ 4:45 a mile".
+_PACE = re.compile(
+    rf"""
+    (?: \b at \s+ | @ \s* )?
+    (?<![\w.:]) (?P<min> [0-9]{{1,2}} ) : (?P<sec> [0-5][0-9] ) \s*
+    (?: min(?:utes?)? \s* )? (?: / | \b per \s+ | \b a \s+ ) \s* (?P<unit> {_KM} | {_MI} ) (?![a-z])
+    """,
+    re.VERBOSE,
+)
+
+
+def _take_paces(text: str) -> tuple[list[float], str]:
+    """All paces in the text, in seconds per km, and the text with them blanked out."""
+    found: list[float] = []
+    for match in _PACE.finditer(text):
+        per_unit = int(match["min"]) * 60 + int(match["sec"])
+        found.append(per_unit / (MILE_M / 1000) if match["unit"].startswith("mi") else per_unit)
+        text = _blank(text, *match.span())
+    return found, text
+
+
+def _with_pace(
+    duration_min: float | None, distance_m: float | None, pace_s_per_km: float
+) -> tuple[float | None, float | None]:
+    """The time or distance a pace works out, from the other one; a pace alone is not a run."""
+    if duration_min is None and distance_m is not None:
+        return round(pace_s_per_km * distance_m / 1000 / 60, 2), distance_m
+    if distance_m is None and duration_min is not None:
+        return duration_min, round(duration_min * 60 / pace_s_per_km * 1000, 1)
+    if duration_min is None:
+        raise ParseError(texts.PACE_NEEDS_MORE)
+    return duration_min, distance_m  # both typed: those are what happened
+
 
 # The duration pattern's source is reused inside the sleep patterns, so it keeps its groups.
 _DURATION_SRC = rf"""
@@ -395,14 +492,19 @@ def parse_duration_distance(text: str) -> tuple[float | None, float | None]:
     """(minutes, metres) of a run, either may be None: "45 min 8.2 km", "1:05:30 12k"."""
     prepared = _prepare(text)
     _refuse_negative(prepared)
-    distances, rest = _take_distances(prepared)
+    paces, rest = _take_paces(prepared)
+    distances, rest = _take_distances(rest)
     durations, rest = _take_durations(rest, "ms")
-    if len(distances) > 1 or len(durations) > 1 or not (distances or durations):
+    if len(distances) > 1 or len(durations) > 1 or len(paces) > 1:
+        raise ParseError(texts.DURATION_DISTANCE_UNCLEAR)
+    if not (distances or durations or paces):
         raise ParseError(texts.DURATION_DISTANCE_UNCLEAR)
     if _has_digit(rest):  # a number without a unit: "45 min 8.2" - km? miles?
         raise ParseError(texts.DURATION_DISTANCE_UNCLEAR)
     duration = durations[0] / 60 if durations else None
     distance = distances[0] if distances else None
+    if paces:
+        duration, distance = _with_pace(duration, distance, paces[0])
     _check_session(duration, distance)
     return duration, distance
 
@@ -474,6 +576,7 @@ def parse_race(text: str) -> tuple[float, float]:
     for match in _RACE_NAME.finditer(rest):
         distances.append(_race_name_metres(match[0]))
         rest = _blank(rest, *match.span())
+    untimed = rest  # read again as hours:minutes when minutes:seconds is too fast
     times, rest = _take_durations(rest, "ms")
     bare = _numbers(rest)
     if len(bare) == 1 and times and not distances:
@@ -483,8 +586,48 @@ def parse_race(text: str) -> tuple[float, float]:
     if len(distances) != 1 or len(times) != 1 or bare:
         raise ParseError(texts.RACE_INVALID)
     distance, seconds = distances[0], round(times[0], 3)
+    as_hours = _take_durations(untimed, "hm")[0]
+    if as_hours and as_hours[0] != seconds and distance / seconds > RACE_SPEED_RANGE[1]:
+        _confirm_hours(distance, seconds, as_hours[0])
     _check_race(distance, seconds)
     return distance, seconds
+
+
+def _confirm_hours(distance_m: float, typed_s: float, hours_s: float) -> None:
+    """ "marathon 3:30" can only be 3 h 30 min: ask, when that reading is a possible race."""
+    try:
+        _check_race(distance_m, hours_s)
+    except ParseError:
+        return  # neither reading works: the usual problem says why
+    minutes, seconds = divmod(round(typed_s), 60)
+    hours, rest_min = divmod(round(hours_s) // 60, 60)
+    duration = (
+        texts.HOURS_MINUTES.format(hours=hours, minutes=rest_min)
+        if hours
+        else texts.MINUTES_ONLY.format(minutes=rest_min)
+    )
+    raise NeedsConfirmation(
+        texts.RACE_HOURS_CONFIRM.format(
+            clock=f"{minutes}:{seconds:02d}",
+            race=_race_words(distance_m),
+            duration=duration,
+            example=f"{hours}:{rest_min:02d}:00",
+        ),
+        label=texts.RACE_HOURS_YES.format(duration=duration),
+        answer=f"{_race_typed(distance_m)} {hours}h{rest_min:02d}m",
+    )
+
+
+def _race_words(distance_m: float) -> str:
+    """How a coach names the race in a sentence: "a marathon", "a half marathon", "10 km"."""
+    names = {42_195.0: texts.A_MARATHON, 21_097.5: texts.A_HALF_MARATHON, MILE_M: texts.A_MILE}
+    return names.get(distance_m, texts.KM_RACE.format(km=f"{distance_m / 1000:g}"))
+
+
+def _race_typed(distance_m: float) -> str:
+    """The race's distance written so parse_race reads it back, without "." or ":"."""
+    names = {42_195.0: "marathon", 21_097.5: "half", MILE_M: "mile"}
+    return names.get(distance_m, f"{round(distance_m)}m")
 
 
 def _check_race(distance_m: float, seconds: float) -> None:
@@ -822,10 +965,11 @@ class _Session:
     durations: list[float]  # seconds
     distances: list[float]  # metres
     rpes: list[int]
+    paces: list[float] = field(default_factory=list)  # seconds per km
 
     @property
     def has_numbers(self) -> bool:
-        return bool(self.durations or self.distances)
+        return bool(self.durations or self.distances or self.paces)
 
     @property
     def is_complete_run(self) -> bool:
@@ -837,6 +981,7 @@ class _Session:
             self.durations + other.durations,
             self.distances + other.distances,
             self.rpes + other.rpes,
+            self.paces + other.paces,
         )
 
 
@@ -904,9 +1049,10 @@ def _wellness_words(text: str) -> list[tuple[int, str, int]]:
 
 def _read_session(text: str, sport: str | None) -> _Session:
     rpes, rest = _take(_RPE, text, lambda m: _rpe_value(m["value"] or m["score"]))
+    paces, rest = _take_paces(rest)
     distances, rest = _take_distances(rest)
     durations, _ = _take_durations(rest, "ms")
-    return _Session(sport, durations, distances, [value for _, value in rpes])
+    return _Session(sport, durations, distances, [value for _, value in rpes], paces)
 
 
 def _sessions(text: str) -> list[tuple[int, _Session]]:
@@ -924,11 +1070,14 @@ def _sessions(text: str) -> list[tuple[int, _Session]]:
         return [(0, preamble.merged_into(sessions[0][1])), *sessions[1:]]
     if preamble.rpes:
         raise ParseError(texts.RPE_WITHOUT_SESSION)
+    if preamble.paces and not sessions:
+        raise ParseError(texts.PACE_NEEDS_MORE)  # "8:10/mi": a run, with its length missing
     return sessions  # a lone "10k" with no activity word is chat, not a log
 
 
 def _session_item(session: _Session) -> LogItem | None:
-    if len(session.durations) > 1 or len(session.distances) > 1 or len(session.rpes) > 1:
+    counts = (session.durations, session.distances, session.rpes, session.paces)
+    if any(len(found) > 1 for found in counts):
         raise ParseError(texts.SESSION_AMBIGUOUS)
     if not session.has_numbers:
         if session.rpes:
@@ -938,12 +1087,89 @@ def _session_item(session: _Session) -> LogItem | None:
     rpe = session.rpes[0] if session.rpes else None
     if session.sport in (None, _RUN):
         distance = session.distances[0] if session.distances else None
+        if session.paces:
+            duration, distance = _with_pace(duration, distance, session.paces[0])
         _check_session(duration, distance)
         return RunLog(duration, distance, rpe)
     if duration is None:
         raise ParseError(texts.CROSS_NEEDS_DURATION.format(sport=session.sport))
     _check_session(duration, None)
     return CrossLog(session.sport, duration, rpe)
+
+
+# --- niggles and life ---------------------------------------------------------------------
+
+# Body parts runners name, as they write them, to the one word a niggle is stored under.
+_PLACE_WORDS = {
+    "calf": "calf calves calfs",
+    "knee": "knee knees",
+    "achilles": "achilles achille achilles' achilles's",
+    "shin": "shin shins",
+    "hamstring": "hamstring hamstrings hammy hammies",
+    "quad": "quad quads quadriceps thigh thighs",
+    "hip": "hip hips",
+    "ankle": "ankle ankles",
+    "foot": "foot feet arch arches plantar",
+    "heel": "heel heels",
+    "glute": "glute glutes butt",
+    "groin": "groin",
+    "back": "back",
+    "it band": "itb",
+    "toe": "toe toes",
+}
+_PLACES = {word: place for place, words in _PLACE_WORDS.items() for word in words.split()}
+_PLACE = re.compile(r"\b(?:it\s*band|" + "|".join(map(re.escape, _PLACES)) + r")(?![\w'])")
+_PAIN = re.compile(
+    r"\b(?:tight(?:ness)?|hurts?|hurting|sore(?:ness)?|pain(?:ful|s)?|ach(?:y|es?|ing)"
+    r"|niggl(?:e|y|ing)|twinge|tweaked|pulled|strained|injured|stiff|throbbing|sharp)\b"
+)
+_MILD = re.compile(r"\b(?:a\s+(?:little|bit)|bit|slightly|mild(?:ly)?|little)\b")
+_BAD = re.compile(r"\b(?:very|really|badly|bad|sharp|severe|can'?t\s+run|cannot\s+run)\b")
+_MODERATE = re.compile(r"\b(?:quite|moderate(?:ly)?|pretty)\b")
+_WHEN_RUNNING = re.compile(r"\b(?:when|while|during|on)\s+(?:i\s+)?(?:run|running|runs|jogging)\b")
+_NOT_RUNNING = re.compile(
+    r"\b(?:not|doesn'?t|does\s+not|never|only)\b[^,.;]*\b(?:run|running|runs)\b"
+    r"|\b(?:after|before)\s+(?:the\s+|my\s+)?(?:run|running|runs)\b"
+)
+_CANT_RUN = re.compile(r"\bcan'?t\s+run\b|\bcannot\s+run\b")
+# Life stress said in words: the busy-week signal the method reads from stress 4/5 or more.
+_LIFE_STRESS = re.compile(
+    r"\b(?:busy|hectic|swamped|overwhelmed|stressful)\b"
+    r"|\b(?:work|job|life|week|day)\b[^,.;]*\bcrazy\b|\bcrazy\s+(?:busy|week|day)\b"
+)
+
+
+def _take_niggle(text: str) -> tuple[list[tuple[int, NiggleLog]], str]:
+    """A pain in a named place, and the text without its words (so "sore achilles" is a
+    niggle, not general soreness). One per message: a second place is asked about later."""
+    for clause in re.finditer(r"[^,.;!?\n]+", text):
+        part = clause[0]
+        place, pain = _PLACE.search(part), _PAIN.search(part)
+        if place is None or pain is None:
+            continue
+        where = "it band" if place[0].startswith("it") else _PLACES[place[0]]
+        severity = 3 if _BAD.search(part) else 1 if _MILD.search(part) else None
+        if severity is None and _MODERATE.search(part):
+            severity = 2
+        hurts: bool | None = None
+        if _CANT_RUN.search(text):
+            hurts = True
+        elif _NOT_RUNNING.search(part):
+            hurts = False
+        elif _WHEN_RUNNING.search(part):
+            hurts = True
+        start = clause.start()
+        # Only its own words go: "ran 8k calf tight" still logs the run.
+        for word in (place, pain):
+            text = _blank(text, start + word.start(), start + word.end())
+        return [(start, NiggleLog(where, severity, hurts))], text
+    return [], text
+
+
+def _life_stress(text: str) -> str:
+    """ "busy week", "work is crazy this week": written as "stressed" for the wellness words,
+    keeping positions (and a "not" before it still turns it round)."""
+    return _LIFE_STRESS.sub(lambda m: "stressed".ljust(len(m[0])), text)
 
 
 def parse_free_text(text: str) -> list[LogItem]:
@@ -960,7 +1186,10 @@ def parse_free_text(text: str) -> list[LogItem]:
     sleeps, rest = _take(_SLEEP_BEFORE, rest, _sleep_value)
     more_sleeps, rest = _take(_SLEEP_AFTER, rest, _sleep_value)
     scores, rest = _take(_WELLNESS_NUMBER, rest, _wellness_score)
+    niggles, rest = _take_niggle(rest)
+    rest = _life_stress(rest)
     items: list[tuple[int, LogItem]] = [(pos, RhrLog(bpm)) for pos, bpm in rhrs]
+    items += niggles
     items += [(pos, SleepLog(hours)) for pos, hours in sleeps + more_sleeps]
     for pos, session in _sessions(rest):
         item = _session_item(session)
@@ -973,6 +1202,32 @@ def parse_free_text(text: str) -> list[LogItem]:
         log = WellnessLog(fields.get("soreness"), fields.get("stress"), fields.get("mood"))
         items.append((min(pos for pos, _, _ in wellness), log))
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
+
+
+# --- yes and no ---------------------------------------------------------------------------
+
+_YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "yup", "sure", "ok", "okay", "correct"})
+_YES_WORDS |= {"right", "that's right", "yes please", "confirm", "do it", "go ahead"}
+# "keep" answers "delete everything?" and "log this?" alike: leave things as they are.
+_NO_WORDS = frozenset({"no", "n", "nope", "nah", "no thanks", "keep", "keep it", "don't"})
+_NO_WORDS |= {"dont", "keep my data", "cancel", "stop", "leave it", "wrong", "not right"}
+
+
+def _answer_words(text: str) -> str:
+    try:
+        return clean_text(text).casefold().strip(" .!?👍")
+    except ParseError:
+        return ""
+
+
+def is_yes(text: str) -> bool:
+    """A typed yes to a yes-or-no question: "yes", "ok", "Yes!"."""
+    return _answer_words(text) in _YES_WORDS
+
+
+def is_no(text: str) -> bool:
+    """A typed no to a yes-or-no question: "no", "nope", "keep"."""
+    return _answer_words(text) in _NO_WORDS
 
 
 # --- the day a log is about ---------------------------------------------------------------

@@ -15,8 +15,9 @@ from coach.paces import TrainingPaces, Units, format_distance, format_duration, 
 LABELS = ("Warm-up:", "Main set:", "Cool-down:", "Target RPE", "Cue:", "Afterwards:")
 MARKS = {"done": "✅", "changed": "🔁", "skipped": "✖️"}
 MAX_MESSAGE = 4096
-# Resting-HR buttons around the runner's baseline: most mornings are within a few beats.
-RHR_BUTTON_OFFSETS = (-3, -2, -1, 0, 1, 2, 4, 6)
+# Resting-HR buttons around the runner's baseline: most mornings are within a few beats, and
+# +7 and +8 are there so a morning the coach flags (7 bpm up) can be tapped too.
+RHR_BUTTON_OFFSETS = (-4, -2, -1, 0, 1, 2, 4, 6, 7, 8)
 
 
 def session_title(session: Session) -> str:
@@ -82,11 +83,19 @@ def plan_paces_html(plan: Plan, units: Units) -> str | None:
 
 
 def rhr_keyboard(athlete_id: int, day: date, baseline: float | None) -> Keyboard:
-    """One-tap resting HR for `day`: "rhr:<runner>:<yyyymmdd>:<bpm>"."""
-    centre = round(baseline) if baseline is not None else 55
+    """One-tap resting HR for `day`: "rhr:<runner>:<yyyymmdd>:<bpm>". None before there is a
+    baseline: any guess would be useless to most runners, so they type it (rhr_prompt)."""
+    if baseline is None:
+        return []
+    centre = round(baseline)
     values = [centre + offset for offset in RHR_BUTTON_OFFSETS if 25 <= centre + offset <= 120]
     buttons = [(str(v), RhrTap(athlete_id, day, str(v)).pack()) for v in values]
-    return [buttons[:4], buttons[4:]]
+    return [buttons[:5], buttons[5:]]
+
+
+def rhr_prompt(baseline: float | None) -> str:
+    """The morning's resting-HR question: tap a button, or type it while there are none."""
+    return command_texts.RHR_PROMPT if baseline is not None else command_texts.RHR_PROMPT_TYPE
 
 
 RACE_NAMES = {
@@ -122,6 +131,6 @@ def today_view(journal: Journal, day: date, units: Units) -> tuple[str, Keyboard
         parts.append(command_texts.REST_DAY_NOTE)
     keyboard: Keyboard = []
     if not journal.logged(day, "rhr"):
-        parts.append("\n" + command_texts.RHR_PROMPT)
+        parts.append("\n" + rhr_prompt(plan.metrics.rhr_baseline))
         keyboard = rhr_keyboard(journal.athlete_id, day, plan.metrics.rhr_baseline)
     return "\n".join(parts), keyboard

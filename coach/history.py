@@ -122,6 +122,20 @@ class TimeTrial:
     type: Literal["time_trial"] = "time_trial"
 
 
+NIGGLE_SEVERITIES = (1, 2, 3)  # mild, moderate, bad
+
+
+@dataclass(frozen=True, slots=True)
+class Niggle:
+    """A pain or tightness the runner mentioned ("calf tight", "knee hurts")."""
+
+    date: date
+    where: str  # the body part, as a short word: "calf", "knee", "achilles"
+    severity: int | None = None  # 1 mild, 2 moderate, 3 bad; None: not said yet
+    hurts_running: bool | None = None  # does it hurt while running? None: not said yet
+    type: Literal["niggle"] = "niggle"
+
+
 @dataclass(frozen=True, slots=True)
 class DeloadRequest:
     date: date
@@ -180,6 +194,7 @@ Event: TypeAlias = (
     | Resume
     | GoalSet
     | ProfileChange
+    | Niggle
 )
 
 # Version 1 had no `format` field and no `profile` events; both are read.
@@ -442,6 +457,18 @@ def _time_trial(r: _Reader, day: date) -> TimeTrial:
     return trial
 
 
+def _niggle(r: _Reader, day: date) -> Niggle:
+    hurts = r._get("hurts_running", False)
+    if hurts is not None and not isinstance(hurts, bool):
+        raise CoachInputError(f"{r.path}.hurts_running: expected true or false, got {hurts!r}")
+    return Niggle(
+        date=day,
+        where=r.text("where"),
+        severity=r.integer("severity", 1, 3, required=False),
+        hurts_running=hurts,
+    )
+
+
 def _pause(r: _Reader, day: date) -> Pause:
     until = r.date("until", required=False)
     if until is not None and until < day:
@@ -472,6 +499,7 @@ _EVENT_READERS: dict[str, Any] = {
         date_of_race=r.date("date_of_race"),
     ),
     "profile": _profile_change,
+    "niggle": _niggle,
 }
 
 
@@ -525,6 +553,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             units=event.units,
         )
         return out
+    if isinstance(event, Niggle) and event.hurts_running is not None:
+        out["hurts_running"] = event.hurts_running  # False is an answer here, not unset
     for name in event.__slots__:
         if name in ("date", "type"):
             continue

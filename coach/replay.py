@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from coach import blend, ladder, lead_in, results, taper
+from coach import blend, ladder, lead_in, niggles, results, taper
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
 from coach.history import (
     HEALTH_REASONS,
@@ -25,6 +25,7 @@ from coach.history import (
     Goal,
     GoalSet,
     History,
+    Niggle,
     Pause,
     Profile,
     ProfileChange,
@@ -124,6 +125,7 @@ class _Facts:
     stale: RaceResult | None = None  # the profile's result, too old to set paces
     slower: list[tuple[date, float]] = field(default_factory=list)  # trials read as fatigue
     unconfirmed: list[tuple[date, float]] = field(default_factory=list)  # >10 % jumps
+    niggles: list[Niggle] = field(default_factory=list)  # coach.niggles eases the days after
 
     @classmethod
     def read(cls, history: History, today: date) -> _Facts:
@@ -172,6 +174,8 @@ class _Facts:
                 resumes.append(e.date)
             elif isinstance(e, GoalSet):
                 f.goals.append((e.date, Goal(distance_m=e.distance_m, date=e.date_of_race)))
+            elif isinstance(e, Niggle):
+                f.niggles.append(e)
         f.rhr = sorted(rhr_by_day.items())
         f.rhr_dates = [d for d, _ in f.rhr]
         f.rhr_sums, f.rhr_squares = [0.0], [0.0]
@@ -908,6 +912,11 @@ def _adjust(
         if reason is not None:
             if s.type != "rest" or not s.note:
                 out[i] = rest_instead(s, f"Paused ({reason}).")
+            continue
+        niggled = niggles.eased(s, facts.niggles)  # pain when running: easy or rest
+        if niggled is not None:
+            out[i] = niggled[0]
+            changes.append(f"{day_label(s.date)}: {niggled[1]}")
             continue
         if facts.pauses and _illness_ended_on(s.date, facts):
             state.easy_runs_owed = EASY_RUNS_AFTER_ILLNESS

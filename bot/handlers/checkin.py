@@ -41,8 +41,8 @@ from bot.checkin_view import (
     render,
 )
 from bot.checkin_view import checkin_view as checkin_view  # the view files.py edits in place
-from bot.handlers import freetext
-from bot.handlers.common import Turn
+from bot.handlers import commands, freetext
+from bot.handlers.common import Turn, takes_nothing
 from bot.journal import merged_run, rhr_key, run_key, skipped_key
 from bot.parsing import (
     LogItem,
@@ -206,6 +206,8 @@ def _remember(athlete_id: int, day: date) -> Callable[[Session, int], None]:
 
 
 def start(turn: Turn, update: Update) -> None:
+    if not takes_nothing(turn, update, "checkin"):  # "/checkin 2027-02-30": refused, as all
+        return
     day = _day_to_open(turn)
     if day is None:
         turn.say(_no_run_today(turn))
@@ -250,7 +252,8 @@ def on_text(turn: Turn, conversation: ConversationState, text: str) -> None:
         passed = _answer(turn, log, text)
     except ParseError as problem:
         if not _logged_in_words(turn, log, text):
-            turn.say(problem.message)  # nothing stored; the question stays
+            # Nothing stored; the question stays. "rhr 300" gets the heart-rate range.
+            turn.say(freetext.labelled_problem(text) or problem.message)
             return
         passed = log.passed
         asking = repo.get_conversation(turn.session, turn.athlete_id)
@@ -297,6 +300,7 @@ def _answer(turn: Turn, log: DayLog, text: str) -> frozenset[str]:
         minutes, metres = parse_duration_distance(text)
         updated = merged_run(log.day, run, log.planned, duration_min=minutes, distance_m=metres)
         _record(turn, updated, run_key(log.day))
+        commands.result_from_checkin(turn, log.day, log.planned, text)  # "5k 23:10" on trial day
     elif step == "rhr":
         _record(turn, RestingHR(date=log.day, bpm=parse_rhr(text)), rhr_key(log.day))
     elif step == "wellness":

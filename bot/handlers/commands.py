@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
+from sqlmodel import select
 from telegram import Update
 
 from bot import render
@@ -16,12 +20,22 @@ from bot.handlers.common import (
     takes_nothing,
 )
 from bot.journal import rhr_key
-from bot.parsing import ParseError, clean_text, parse_race, parse_rhr
+from bot.parsing import (
+    NeedsConfirmation,
+    ParseError,
+    clean_text,
+    is_no,
+    is_yes,
+    parse_log_day,
+    parse_race,
+    parse_rhr,
+)
 from bot.store import repo
-from bot.store.models import ConversationState
+from bot.store.models import ConversationState, Delivery
 from bot.texts import commands as texts
 from bot.texts import common
-from bot.views import DeloadTap, PauseTap, RhrTap, esc
+from bot.views import DayTap, DeloadTap, PauseTap, RhrTap, esc
+from coach import results
 from coach.decision import day_label
 from coach.errors import CoachInputError
 from coach.history import (
@@ -34,6 +48,7 @@ from coach.history import (
     profile_on,
 )
 from coach.model import Plan, Week
+from coach.model import Session as PlannedSession
 from coach.paces import (
     PREDICTED_DISTANCES,
     format_distance,
@@ -43,6 +58,12 @@ from coach.paces import (
     vdot_from_race,
 )
 from coach.replay import pause_on
+
+
+@dataclass(frozen=True)
+class TrialTap(DayTap):
+    prefix: ClassVar[str] = "tr"  # value: yes | no, for the result the conversation keeps
+
 
 # --- small helpers ---------------------------------------------------------------------
 
@@ -68,6 +89,11 @@ def today(turn: Turn, update: Update) -> None:
         turn.say(texts.PAUSED_TODAY.format(reason=esc(paused[1])))
         return
     text, keyboard = render.today_view(journal, turn.today, turn.units)
+    asks_rhr = not journal.logged(turn.today, "rhr")
+    if asks_rhr and repo.get_conversation(turn.session, turn.athlete_id) is None:
+        # So a bare "52" in reply is this morning's resting HR (bot.handlers.router).
+        data = {"date": turn.today.isoformat()}
+        repo.save_conversation(turn.session, turn.athlete_id, "rhr", "ask", data)
     turn.say(render.clip(text), keyboard or None)
 
 
@@ -121,7 +147,7 @@ def rhr(turn: Turn, update: Update) -> None:
     except ParseError as problem:
         turn.say(problem.message)
         return
-    _log_rhr(turn, turn.today, bpm)
+    log_rhr(turn, turn.today, bpm)
 
 
 def on_rhr_callback(turn: Turn, parts: list[str], message_id: int) -> None:
@@ -138,10 +164,11 @@ def on_rhr_callback(turn: Turn, parts: list[str], message_id: int) -> None:
         turn.refuse(problem.message)
         return
     turn.answer = f"{bpm} ✓"
-    _log_rhr(turn, day, bpm)
+    log_rhr(turn, day, bpm)
 
 
-def _log_rhr(turn: Turn, day: date, bpm: int) -> None:
+def log_rhr(turn: Turn, day: date, bpm: int) -> None:
+    """Store one morning's resting HR and say what it means against the baseline."""
     journal = turn.journal
     before = journal.planned_on(day)
     journal.record(RestingHR(day, bpm), rhr_key(day), replace_key=True)
@@ -153,6 +180,47 @@ def _log_rhr(turn: Turn, day: date, bpm: int) -> None:
     if before is not None and after is not None and before.hard and not after.hard:
         lines.append(texts.RHR_CHANGED_TODAY.format(title=esc(before.title)))
     turn.say(" ".join(lines))
+
+
+# "50" or "50 bpm" and nothing else: the answer to the question just asked, if there was one.
+_BARE_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:bpm)?")
+
+
+def on_rhr_text(turn: Turn, conversation: ConversationState, text: str) -> None:
+    """/today asked for this morning's resting HR: a bare number answers it; anything else
+    is read as usual, and the question lapses either way."""
+    repo.clear_conversation(turn.session, turn.athlete_id)
+    if _BARE_NUMBER.fullmatch(text.casefold()) and conversation.data.get("date") == str(turn.today):
+        answer_rhr(turn, text)
+    else:
+        freetext.on_text(turn, text)
+
+
+def answers_the_morning_rhr(turn: Turn, text: str) -> bool:
+    """A bare number typed after this morning's message asked for the resting HR."""
+    return _BARE_NUMBER.fullmatch(text.casefold()) is not None and _asked_rhr(turn, turn.today)
+
+
+def _asked_rhr(turn: Turn, day: date) -> bool:
+    """This morning's message went out asking for the resting HR, and none is logged yet."""
+    if turn.journal.logged(day, "rhr"):
+        return False
+    sent = select(Delivery.id).where(
+        Delivery.athlete_id == turn.athlete_id,
+        Delivery.local_date == day,
+        Delivery.kind == "morning",
+        Delivery.status == "sent",
+    )
+    return turn.session.exec(sent).first() is not None
+
+
+def answer_rhr(turn: Turn, text: str) -> None:
+    try:
+        bpm = parse_rhr(text)
+    except ParseError as problem:  # "300": the heart-rate range, not the free-text hint
+        turn.say(problem.message)
+        return
+    log_rhr(turn, turn.today, bpm)
 
 
 # --- /deload ----------------------------------------------------------------------------
@@ -214,21 +282,94 @@ def trial(turn: Turn, update: Update) -> None:
 
 def on_trial_text(turn: Turn, conversation: ConversationState, text: str) -> None:
     """The trial result; a message that is clearly a log instead goes to free text."""
+    pending = conversation.data.get("text") if conversation.step == "confirm" else None
+    if pending is not None and is_yes(text):
+        _log_trial(turn, str(pending), confirmed=True)
+        return
+    if pending is not None and is_no(text):
+        repo.clear_conversation(turn.session, turn.athlete_id)
+        turn.say(texts.TRIAL_NOT_LOGGED)
+        return
     try:
-        parse_race(clean_text(text))
+        parse_race(parse_log_day(clean_text(text), turn.today)[1])
+    except NeedsConfirmation:
+        pass
     except ParseError:
         if freetext.reads_as_a_log(text):
             repo.clear_conversation(turn.session, turn.athlete_id)
             freetext.on_text(turn, text)
             return
+        labelled = freetext.labelled_problem(text)
+        if labelled is not None:  # "rhr 300": the heart-rate range, not the race example
+            turn.say(labelled)
+            return
     _log_trial(turn, text)
 
 
-def _log_trial(turn: Turn, text: str) -> None:
+def on_trial_callback(turn: Turn, parts: list[str], message_id: int) -> None:
+    """Yes or No to a trial that needed confirming (hours for a marathon, a big jump)."""
+    tap = owned_tap(turn, TrialTap, parts)
+    if tap is None:
+        return
+    conversation = repo.get_conversation(turn.session, turn.athlete_id)
+    if (
+        tap.day != turn.today
+        or tap.value not in ("yes", "no")
+        or conversation is None
+        or (conversation.flow, conversation.step) != ("trial", "confirm")
+    ):
+        turn.refuse(common.BUTTON_EXPIRED)
+        return
+    if tap.value == "no":
+        repo.clear_conversation(turn.session, turn.athlete_id)
+        turn.say(texts.TRIAL_NOT_LOGGED, edit=message_id)
+        return
+    _log_trial(turn, str(conversation.data.get("text", "")), confirmed=True)
+
+
+def _ask_to_confirm(turn: Turn, question: str, text: str, yes: str) -> None:
+    """Keep the result as the runner would retype it; log it on Yes."""
+    repo.save_conversation(turn.session, turn.athlete_id, "trial", "confirm", {"text": text})
+    buttons = [
+        (yes, TrialTap(turn.athlete_id, turn.today, "yes").pack()),
+        (texts.TRIAL_CONFIRM_NO, TrialTap(turn.athlete_id, turn.today, "no").pack()),
+    ]
+    turn.say(question, [buttons])
+
+
+def result_from_checkin(turn: Turn, day: date, planned: PlannedSession, text: str) -> None:
+    """A race distance and time answering the check-in of a time-trial day is the trial's
+    result too, not only a run. A big jump is not logged from here (the check-in keeps the
+    conversation): the runner is pointed at /trial, which asks."""
+    if planned.type != "time_trial":
+        return
     try:
-        distance, seconds = parse_race(clean_text(text))
+        distance, seconds = parse_race(text)
+        vdot = round(vdot_from_race(distance, seconds), 1)
+    except (ParseError, CoachInputError):
+        return  # a time without a distance is a run like any other
+    current = turn.journal.plan(0).vdot
+    if results.needs_confirmation(current, vdot):
+        command = f"/trial {clean_text(text)} {day.isoformat()}"
+        turn.say(texts.TRIAL_CHECK_IN_JUMP.format(old=current, new=vdot, command=esc(command)))
+        return
+    _log_trial(turn, f"{text} {day.isoformat()}", confirmed=True)
+
+
+def _log_trial(turn: Turn, text: str, confirmed: bool = False) -> None:
+    """Log "5k 23:10", "5k 23:10 yesterday" or "5k 23:10 2027-02-01" (a day that has passed)."""
+    try:
+        day, race = parse_log_day(clean_text(text), turn.today)
+        if day > turn.today:
+            raise ParseError(texts.TRIAL_IN_FUTURE.format(day=esc(day_label(day))))
+        distance, seconds = parse_race(race)
         # One decimal, as the plan uses: the same fitness shows the same paces everywhere.
         vdot = round(vdot_from_race(distance, seconds), 1)
+    except NeedsConfirmation as question:
+        _ask_to_confirm(
+            turn, question.message, f"{question.answer} {day.isoformat()}", question.label
+        )
+        return
     except ParseError as problem:
         turn.say(problem.message)
         return
@@ -237,18 +378,23 @@ def _log_trial(turn: Turn, text: str) -> None:
         return
     units = turn.units
     old = _plan(turn, 0)
+    if not confirmed and results.needs_confirmation(old.vdot, vdot):
+        jump = texts.TRIAL_BIG_JUMP.format(old=old.vdot, new=vdot)
+        _ask_to_confirm(turn, jump, f"{race} {day.isoformat()}", texts.TRIAL_CONFIRM_YES)
+        return
     turn.journal.record(
-        TimeTrial(turn.today, distance, seconds),
-        f"trial:{turn.today.isoformat()}",
-        replace_key=True,
+        TimeTrial(day, distance, seconds), f"trial:{day.isoformat()}", replace_key=True
     )
-    repo.clear_conversation(turn.session, turn.athlete_id)
+    conversation = repo.get_conversation(turn.session, turn.athlete_id)
+    if conversation is not None and conversation.flow == "trial":  # a check-in carries on
+        repo.clear_conversation(turn.session, turn.athlete_id)
     new_paces = render.paces_html(training_paces(vdot), vdot, units)
-    lines = [
-        texts.TRIAL_LOGGED.format(
-            distance=render.race_label(distance, units), time=format_duration(seconds)
-        )
-    ]
+    logged = texts.TRIAL_LOGGED.format(
+        distance=render.race_label(distance, units), time=format_duration(seconds)
+    )
+    if day != turn.today:
+        logged = texts.TRIAL_LOGGED_ON.format(day=esc(day_label(day)), logged=logged)
+    lines = [logged]
     old_paces = render.plan_paces_html(old, units)
     if old_paces is None:
         lines.append(texts.TRIAL_FIRST.format(new=new_paces))

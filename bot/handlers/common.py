@@ -105,8 +105,8 @@ def handler(
 ) -> Callable[[Update, RampContext], Coroutine[Any, Any, None]]:
     async def run(update: Update, context: RampContext) -> None:
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None or chat.type != "private":
-            return  # Ramp talks one to one
+        if user is None or chat is None or chat.type != "private" or user.is_bot:
+            return  # Ramp talks one to one, with people
         rt = context.runtime
         now = rt.clock.now()
         try:
@@ -114,6 +114,11 @@ def handler(
                 if not repo.mark_update_processed(session, update.update_id):
                     log.info("update %s seen before; skipped", update.update_id)
                     return
+                # A tap from someone Ramp never met can only be forged (no message of ours
+                # carries it), so it is refused and leaves no row behind.
+                stranger_tap = update.callback_query is not None and (
+                    repo.get_athlete_by_telegram_id(session, user.id) is None
+                )
                 athlete = repo.get_or_create_athlete(
                     session, user.id, chat.id, first_name=user.first_name or ""
                 )
@@ -127,6 +132,8 @@ def handler(
                     turn.answer = texts.NOT_SET_UP_SHORT
                 else:
                     fn(turn, update)
+                if stranger_tap and repo.get_athlete(session, athlete.id or 0) is not None:
+                    repo.delete_athlete(session, athlete.id or 0)
         except Exception:
             log.exception("update %s failed; nothing was stored", update.update_id)
             await _apologise(update, context)

@@ -16,7 +16,9 @@ from telegram import Update
 from bot import calendar_file
 from bot import export as files
 from bot.handlers.common import Turn, takes_nothing
+from bot.parsing import is_no, is_yes
 from bot.store import repo
+from bot.store.models import ConversationState
 from bot.texts import common
 from bot.texts import data as texts
 from bot.views import DeleteTap, esc
@@ -141,6 +143,26 @@ def on_delete_callback(turn: Turn, parts: list[str], message_id: int) -> None:
     repo.delete_athlete(turn.session, turn.athlete_id)
     turn.answer = texts.DELETE_DONE_SHORT
     turn.say(texts.DELETE_DONE, edit=message_id)
+
+
+def on_delete_text(turn: Turn, conversation: ConversationState, text: str) -> bool:
+    """A typed answer to "Delete everything?": "no" or "keep" keeps everything (True); a
+    typed "yes" is not enough for something this final, so it points at the button (True).
+    Anything else (False): the question lapses and the message is read as usual."""
+    if is_no(text):
+        keep_everything(turn, conversation)
+        return True
+    if is_yes(text):
+        turn.say(common.DELETE_TAP_TO_CONFIRM.format(button=texts.DELETE_YES))
+        return True
+    _restore(turn, conversation.data.get("previous"))
+    return False
+
+
+def keep_everything(turn: Turn, conversation: ConversationState) -> None:
+    """No to "Delete everything?" (typed, or /cancel): what it interrupted carries on."""
+    _restore(turn, conversation.data.get("previous"))
+    turn.say(texts.DELETE_KEPT)
 
 
 def _delete_request(parts: list[str]) -> tuple[int, date, str] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.handlers import niggles
 from bot.handlers.common import Turn
 from bot.journal import DayFacts, LogPlan, RunMode
 from bot.parsing import (
@@ -22,14 +23,17 @@ from bot.store import repo
 from bot.store.models import ConversationState
 from bot.texts import checkin as texts
 from bot.texts import common as common_texts
+from bot.texts import niggles as niggle_texts
 from bot.texts import problems
 from bot.views import Keyboard, SecondRunTap, compared_to_target, esc, logged_line
 from coach.decision import day_label
+from coach.history import Niggle, Wellness
 from coach.model import Session as PlannedSession
 
 PREFIX = "fr"
 FLOW = "second_run"
 ANSWERS = ("second", "fix")
+BUSY_STRESS = 4  # stress the weekly review counts towards a busy week (coach.replay)
 
 
 def reads_as_a_log(text: str) -> bool:
@@ -38,6 +42,27 @@ def reads_as_a_log(text: str) -> bool:
         return bool(parse_free_text(text))
     except ParseError:
         return False
+
+
+# A thumbs-up, a thank-you, a hello: a short friendly word back, not the logging hint.
+_SMALL_TALK = frozenset({"", "thanks", "thank you", "thanks a lot", "thx", "ty", "cheers", "ok"})
+_SMALL_TALK |= {"okay", "cool", "great", "nice", "awesome", "perfect", "good", "lol", "haha"}
+_SMALL_TALK |= {"hi", "hello", "hey", "morning", "good morning", "yay", "sweet", "got it"}
+
+
+def is_small_talk(text: str) -> bool:
+    """ "👍" (emoji only, which cleaning leaves empty), "thanks!", "hi"."""
+    return text.casefold().strip(" .!?,") in _SMALL_TALK
+
+
+def labelled_problem(text: str) -> str | None:
+    """What is wrong with a labelled value in the message ("rhr 300": the heart-rate range),
+    so an answer to another question is refused for the quantity the runner typed."""
+    try:
+        parse_free_text(text)
+    except ParseError as problem:
+        return problem.message
+    return None
 
 
 # --- the message ------------------------------------------------------------------------
@@ -53,7 +78,7 @@ def on_text(turn: Turn, text: str, correcting: date | None = None) -> None:
             raise ParseError(problems.DATE_IN_FUTURE.format(day=esc(day_label(day))))
         items = parse_free_text(rest)
         if not items:
-            turn.say(problems.FREE_TEXT_HINT)
+            turn.say(common_texts.SMALL_TALK if is_small_talk(text) else problems.FREE_TEXT_HINT)
             return
         facts = journal.day(day)
         has_run = any(isinstance(i, RunLog) for i in items)
@@ -67,7 +92,19 @@ def on_text(turn: Turn, text: str, correcting: date | None = None) -> None:
     except ParseError as problem:
         turn.say(problem.message)
         return
-    turn.say(_confirmation(logged, day, planned, turn.athlete.units))
+    _reply(turn, logged, day, planned)
+
+
+def _reply(turn: Turn, logged: LogPlan, day: date, planned: PlannedSession | None) -> None:
+    """What was logged; a niggle gets its own caring reply, a busy week a word on the rule."""
+    niggle = next((e for e in logged.told if isinstance(e, Niggle)), None)
+    if any(not isinstance(e, Niggle) for e in logged.told):
+        reply = _confirmation(logged, day, planned, turn.athlete.units)
+        if any(isinstance(e, Wellness) and (e.stress or 0) >= BUSY_STRESS for e in logged.told):
+            reply += "\n\n" + niggle_texts.BUSY
+        turn.say(reply)
+    if niggle is not None:
+        turn.say(*niggles.follow_up(turn, niggle, first=True))
 
 
 def _ask_second_or_fix(turn: Turn, facts: DayFacts, day: date, text: str) -> None:

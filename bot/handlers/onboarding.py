@@ -31,6 +31,7 @@ from bot import coaching
 from bot.handlers.common import Turn
 from bot.journal import profile_effective
 from bot.parsing import (
+    NeedsConfirmation,
     ParseError,
     clean_text,
     parse_clock_time,
@@ -820,7 +821,11 @@ def on_text(turn: Turn, conversation: ConversationState, text: str) -> None:
     try:
         accepted = step.read(turn, draft, kept or text)
     except (Problem, ParseError) as problem:
-        turn.say(problem.message, step.ask(turn, draft)[1])
+        keyboard = step.ask(turn, draft)[1]
+        if isinstance(problem, NeedsConfirmation):  # "marathon 3:30": a button for 3 h 30 min
+            yes = button(problem.label, step.name, problem.answer.replace(" ", "."))
+            keyboard = [[yes], *keyboard]
+        turn.say(problem.message, keyboard)
         return
     advance(turn, step, accepted, edit=None)
 

@@ -5,6 +5,10 @@ GOOD_MORNING = "Good morning{name}!"
 TODAY_HEADING = "Today"
 REST_DAY_NOTE = "Enjoy the rest: recovery is part of the plan."
 RHR_PROMPT = "How was your resting heart rate this morning? Tap it, or send <i>/rhr 52</i>."
+RHR_PROMPT_TYPE = (
+    "How was your resting heart rate this morning? Reply with the number, like <i>52</i>: "
+    "once I know your usual, you'll get buttons around it."
+)
 RHR_USAGE = "Send your resting heart rate after the command, like <b>/rhr 52</b>."
 RHR_LOGGED = "Logged a resting heart rate of <b>{bpm}</b> for today."
 RHR_VS_BASELINE = "Your baseline is {baseline:.0f}."
@@ -35,6 +39,22 @@ TRIAL_ASK = (
     "<b>10 km 45:10</b>. /cancel to stop."
 )
 TRIAL_LOGGED = "Logged: {distance} in {time}. Every pace is recalibrated."
+TRIAL_LOGGED_ON = "For {day}: {logged}"
+TRIAL_IN_FUTURE = (
+    "{day} hasn't happened yet. Send a result from today or a day that has passed, like "
+    "<b>/trial 5k 23:10 yesterday</b> or <b>/trial 5k 23:10 2026-11-04</b>."
+)
+TRIAL_BIG_JUMP = (
+    "That would lift your VDOT from {old:.1f} to {new:.1f}, more than 10 % in one go. "
+    "Big jumps are often a short course or a typo. Is the result right?"
+)
+TRIAL_CHECK_IN_JUMP = (
+    "Logged as a run. As a time trial it would lift your VDOT from {old:.1f} to {new:.1f}, "
+    "more than 10 %: if the result is right, send <b>{command}</b> and I'll ask once more."
+)
+TRIAL_CONFIRM_YES = "Yes, it's right"
+TRIAL_CONFIRM_NO = "No, leave it"
+TRIAL_NOT_LOGGED = "Okay, I haven't logged it. Your paces stay as they are."
 TRIAL_OLD_NEW = "<b>Before</b>\n{old}\n<b>Now</b>\n{new}"
 TRIAL_FIRST = "<b>Your paces</b>\n{new}"
 

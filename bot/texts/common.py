@@ -36,6 +36,16 @@ SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side and nothing was saved. Please try again in a moment."
 )
 CANCELLED = "Okay, stopped. Nothing half-finished was saved. /help shows what I can do."
+CANCELLED_KEPT = (
+    "Okay, stopped. I kept what you already told me for {day}:\n{kept}\n"
+    "Send /checkin to carry on, or just tell me the rest."
+)
+CANCELLED_NOTHING_KEPT = "Okay, stopped. Nothing was saved for {day}. /checkin starts again."
+DELETE_TAP_TO_CONFIRM = (
+    "Deleting can't be undone, so tap <b>{button}</b> above to confirm, or send <i>no</i> "
+    "to keep everything."
+)
+SMALL_TALK = "🙂 Anytime! Tell me how a run went whenever you like, or send /today."
 NOTHING_TO_CANCEL = "There's nothing to cancel. /help shows what I can do."
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
 COMMAND_TAKES_NO_ARGUMENTS = "/{command} doesn't need anything after it. Just send /{command}."

@@ -47,11 +47,26 @@ PACE_IMPLAUSIBLE = (
     "That works out at {pace} per km, and I can only log paces between {fastest} and {slowest} "
     "per km. Please check the time and distance, e.g. <b>45 min 8.2 km</b>."
 )
+PACE_NEEDS_MORE = (
+    "That's a pace: how far or how long did you run at it? "
+    "Send it like <i>ran 10k at 5:30/km</i> or <i>ran 45 min at 5:30/km</i>."
+)
 
 RACE_INVALID = (
     "Send a race as distance and time, like <b>5k 22:30</b>, <b>10 km in 48:10</b> "
     "or <b>half 1:45:00</b>."
 )
+RACE_HOURS_CONFIRM = (
+    "{clock} for {race}: <b>{duration}</b>? Tap yes, or send it again with hours, minutes and "
+    "seconds, like <b>{example}</b>."
+)
+RACE_HOURS_YES = "Yes, {duration}"
+HOURS_MINUTES = "{hours} h {minutes} min"
+MINUTES_ONLY = "{minutes} min"
+A_MARATHON = "a marathon"
+A_HALF_MARATHON = "a half marathon"
+A_MILE = "a mile"
+KM_RACE = "{km} km"
 RACE_TIME_INVALID = "Send your finish time, like <b>22:30</b>, <b>1:45:00</b> or <b>45 min</b>."
 RACE_DISTANCE_OUT_OF_RANGE = (
     "I can use races from {min_m} m up to the marathon, like <b>mile 6:10</b>, <b>5k 22:30</b> "

@@ -621,6 +621,8 @@ def test_texts_use_only_b_and_i_tags_balanced(name: str, text: str) -> None:
     filled = text.format(
         limit=1, low=1, high=2, what="x", max_hours=1, max_km=1, pace="1:00", fastest="1:00",
         slowest="2:00", min_m=1500, sport="cycling", day="Wed 4 Nov", text="2026-02-30",
+        clock="3:30", race="a marathon", duration="3 h 30 min", example="3:30:00", hours=3,
+        minutes=30, km="10",
     )  # fmt: skip
     tags = re.findall(r"</?([a-z]+)>", filled)
     assert set(tags) <= {"b", "i"}, name
@@ -814,3 +816,120 @@ def test_weekdays_round_trip(days: set[str], random: Any) -> None:
     expected = [d for d in parsing.WEEKDAYS if d in days]
     assert parse_weekdays(", ".join(shuffled)) == expected
     assert parse_weekdays(" ".join(d.upper() for d in shuffled)) == expected
+
+
+# --- issue 10: paces, durations in words, hours for long races, niggles, life, yes and no ----
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes", "metres"),
+    [
+        ("ran 10k at 5:30/km", 55.0, 10_000.0),
+        ("ran 5 mi at 8:10/mi", 40.83, 5 * MILE),
+        ("ran 45 min at 5:30 per km", 45.0, 8181.8),
+        ("jogged 6 km @ 6:00 min/km rpe 3", 36.0, 6000.0),
+        ("ran 8k in 42 min at 5:15/km", 42.0, 8000.0),  # both typed: those are what happened
+    ],
+)
+def test_a_pace_works_out_the_missing_time_or_distance(
+    text: str, minutes: float, metres: float
+) -> None:
+    [run] = parse_free_text(text)
+    assert isinstance(run, RunLog)
+    assert run.duration_min == pytest.approx(minutes, abs=0.01)
+    assert run.distance_m == pytest.approx(metres, abs=0.1)
+
+
+def test_a_pace_alone_asks_for_a_distance_or_time() -> None:
+    for text in ("8:10/mi", "ran 8:10/mi", "ran at 5:30/km"):
+        assert error_of(parse_free_text, text) == texts.PACE_NEEDS_MORE
+    assert error_of(parse_duration_distance, "5:30/km") == texts.PACE_NEEDS_MORE
+    assert parse_duration_distance("10k at 5:30/km") == (55.0, 10_000.0)
+    assert "per km" in error_of(parse_free_text, "ran 10k at 1:30/km")  # a pace no one runs
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("slept 5 and a half hours", SleepLog(5.5)),
+        ("slept five and a half hours", SleepLog(5.5)),
+        ("slept 7 hours and a half", SleepLog(7.5)),
+        ("slept 5h30", SleepLog(5.5)),
+        ("cycled half an hour", CrossLog("cycling", 30.0, None)),
+        ("walked an hour and a half", CrossLog("walking", 90.0, None)),
+        ("swam a quarter of an hour", CrossLog("swimming", 15.0, None)),
+        ("ran an hour", RunLog(60.0, None, None)),
+    ],
+)
+def test_durations_in_words(text: str, item: parsing.LogItem) -> None:
+    assert parse_free_text(text) == [item]
+
+
+def test_durations_in_words_leave_races_alone() -> None:
+    assert parse_race("half 1:45:00") == (21_097.5, 6300.0)
+    assert parse_sleep_hours("an hour and a half") == 1.5
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "answer", "seconds"),
+    [
+        ("marathon 3:30", "3:30 for a marathon: <b>3 h 30 min</b>?", "marathon 3h30m", 12_600),
+        ("half 1:45", "1:45 for a half marathon: <b>1 h 45 min</b>?", "half 1h45m", 6300),
+        ("30k 2:30", "2:30 for 30 km: <b>2 h 30 min</b>?", "30000m 2h30m", 9000),
+    ],
+)
+def test_a_time_that_can_only_be_hours_is_asked(
+    text: str, question: str, answer: str, seconds: int
+) -> None:
+    with pytest.raises(parsing.NeedsConfirmation) as info:
+        parse_race(text)
+    assert info.value.message.startswith(question)
+    assert info.value.answer == answer and ":" not in answer
+    assert parse_race(answer)[1] == seconds  # the button's answer is read without asking
+
+
+def test_a_time_right_as_minutes_is_not_asked() -> None:
+    assert parse_race("10k 48:10") == (10_000.0, 2890.0)
+    assert parse_race("marathon 3:30:00") == (42_195.0, 12_600.0)
+    with pytest.raises(ParseError) as info:  # neither reading is a race: the usual problem
+        parse_race("marathon 0:30")
+    assert not isinstance(info.value, parsing.NeedsConfirmation)
+
+
+@pytest.mark.parametrize(
+    ("text", "niggle"),
+    [
+        ("calf tight", parsing.NiggleLog("calf", None, None)),
+        ("knee hurts", parsing.NiggleLog("knee", None, None)),
+        ("sore achilles", parsing.NiggleLog("achilles", None, None)),
+        ("my knee hurts when I run", parsing.NiggleLog("knee", None, True)),
+        ("calf a bit tight but not when running", parsing.NiggleLog("calf", 1, False)),
+        ("really sore achilles, can't run", parsing.NiggleLog("achilles", 3, True)),
+        ("shins are quite sore after runs", parsing.NiggleLog("shin", 2, False)),
+        ("IT band tight", parsing.NiggleLog("it band", None, None)),
+    ],
+)
+def test_niggles(text: str, niggle: parsing.NiggleLog) -> None:
+    assert parse_free_text(text) == [niggle]
+
+
+def test_a_niggle_keeps_the_run_beside_it_and_plain_soreness_stays_wellness() -> None:
+    assert parse_free_text("ran 8k in 42 min calf tight") == [
+        parsing.NiggleLog("calf", None, None),
+        RunLog(42.0, 8000.0, None),
+    ]
+    assert parse_free_text("legs sore") == [WellnessLog(4, None, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "stress"),
+    [("busy week", 4), ("work is crazy this week", 4), ("hectic day", 4), ("not busy", 2)],
+)
+def test_life_stress_in_words(text: str, stress: int) -> None:
+    assert parse_free_text(text) == [WellnessLog(None, stress, None)]
+
+
+def test_yes_and_no() -> None:
+    assert all(parsing.is_yes(t) for t in ("yes", "Yes!", "ok", "yep", "correct"))
+    assert all(parsing.is_no(t) for t in ("no", "No.", "keep", "Keep my data", "nope"))
+    assert not any(parsing.is_yes(t) or parsing.is_no(t) for t in ("", "maybe", "5k 22:30"))

@@ -62,7 +62,8 @@ async def test_a_runners_first_days(tmp_path: Path) -> None:
         assert len(mornings) == 1
         morning = mornings[0]
         assert "Easy run with strides" in morning.plain_text and "/km" in morning.plain_text
-        await h.tap(ANA, "55", morning)
+        assert not morning.inline_keyboard  # no baseline yet: the first reading is typed
+        await h.say(ANA, "55")
         assert {"date": "2026-12-07", "type": "rhr", "bpm": 55} in stored(h)
 
         # Monday 19:01: the check-in, answered by taps, with a bot restart in the middle.
