@@ -143,6 +143,14 @@ class PauseTap(DayTap):
 
 
 @dataclasses.dataclass(frozen=True)
+class MoveTap(DayTap):
+    """Moving a session: the day is the session's; the value is "menu" (which session?),
+    "pick" (which day?) or the day it goes to, as yyyymmdd."""
+
+    prefix: ClassVar[str] = "mv"
+
+
+@dataclasses.dataclass(frozen=True)
 class RhrTap(DayTap):
     prefix: ClassVar[str] = "rhr"  # value: beats per minute
 

@@ -7,7 +7,7 @@ from datetime import date
 from telegram import Update
 
 from bot import render
-from bot.handlers import freetext
+from bot.handlers import freetext, moves
 from bot.handlers.common import (
     Turn,
     argument_of,
@@ -105,7 +105,7 @@ def week(turn: Turn, update: Update) -> None:
         )
     else:
         lines.append(texts.WEEK_NOTHING_NEXT)
-    turn.say(render.clip("\n".join(lines)))
+    turn.say(render.clip("\n".join(lines)), moves.week_keyboard(turn))
 
 
 # --- /rhr and the morning buttons -------------------------------------------------------

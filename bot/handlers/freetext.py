@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.handlers import moves
 from bot.handlers.common import Turn
 from bot.journal import DayFacts, LogPlan, RunMode
 from bot.parsing import (
@@ -46,6 +47,8 @@ def reads_as_a_log(text: str) -> bool:
 def on_text(turn: Turn, text: str, correcting: date | None = None) -> None:
     """Log a message. `correcting`: the day of the check-in being answered, whose run a
     whole sentence typed mid-check-in corrects without asking."""
+    if correcting is None and moves.on_text(turn, text):
+        return  # "can't run Thursday", "swap Thursday and Friday": bot.handlers.moves
     journal = turn.journal
     try:
         day, rest = parse_log_day(text, turn.today)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers import checkin, commands, data, freetext, onboarding
+from bot.handlers import checkin, commands, data, freetext, moves, onboarding
 from bot.handlers.common import Turn
 from bot.parsing import ParseError, clean_text
 from bot.store import repo
@@ -22,6 +22,7 @@ CALLBACKS = {
     "rhr": commands.on_rhr_callback,
     "del": data.on_delete_callback,
     "fr": freetext.on_callback,
+    "mv": moves.on_callback,
 }
 TEXT_FLOWS = {
     "onboarding": onboarding.on_text,
