@@ -5,7 +5,7 @@ so the week keeps every session and every minute (and the long run stays the lon
 What a swap can break is spacing: hard days need 48 h between them (the next week's and
 the last week's hard days count), and the long run is never the day before or after a hard
 day. A move stays inside the week it is said in, on days still ahead, so a past week is
-never redrawn by it (docs/method.md, "Moving a session").
+never redrawn by it (docs/moving-sessions.md).
 """
 
 from __future__ import annotations
