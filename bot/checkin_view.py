@@ -112,7 +112,6 @@ def load(journal: Journal, day: date, passed: frozenset[str]) -> DayLog | None:
     planned = journal.planned_run(day)
     if planned is None:
         return None
-    trials = [e for e in journal.logged(day, "time_trial") if isinstance(e, TimeTrial)]
     return DayLog(
         journal.athlete_id,
         day,
@@ -120,8 +119,14 @@ def load(journal: Journal, day: date, passed: frozenset[str]) -> DayLog | None:
         journal.day(day),
         passed,
         ask_rhr=day == journal.today,
-        trial_logged=trials[-1] if trials else None,
+        trial_logged=day_trial(journal, day),
     )
+
+
+def day_trial(journal: Journal, day: date) -> TimeTrial | None:
+    """The time trial stored for `day` (the latest, if several)."""
+    trials = [e for e in journal.logged(day, "time_trial") if isinstance(e, TimeTrial)]
+    return trials[-1] if trials else None
 
 
 def passed_over(conversation: ConversationState | None, day: date) -> frozenset[str] | None:
@@ -213,9 +218,11 @@ def _fact_lines(log: DayLog, units: str) -> list[str]:
         else:
             lines.append(texts.SKIPPED)
     if log.trial_logged is not None:
-        race = race_label(log.trial_logged.distance_m, "mi" if units == "mi" else "km")
+        trial = log.trial_logged
         lines.append(
-            texts.TRIAL_LOGGED.format(race=esc(race), time=format_duration(log.trial_logged.time_s))
+            texts.TRIAL_LOGGED.format(
+                race=_race(trial.distance_m, units), time=format_duration(trial.time_s)
+            )
         )
     if facts.rhr is not None:
         lines.append(texts.RHR.format(bpm=facts.rhr))
@@ -257,12 +264,16 @@ def _question(log: DayLog, step: str, units: str) -> str:
 
 
 def trial_question(trial: TrialResult, units: str) -> str:
-    race = race_label(trial.distance_m, "mi" if units == "mi" else "km")
-    question = texts.ASK_TRIAL.format(race=esc(race), time=format_duration(trial.time_s))
+    race = _race(trial.distance_m, units)
+    question = texts.ASK_TRIAL.format(race=race, time=format_duration(trial.time_s))
     if not trial.big_jump:
         return question
     jump = texts.TRIAL_BIG_JUMP.format(was=trial.was_vdot or 0, vdot=trial.vdot)
     return f"{question}\n{jump}"
+
+
+def _race(distance_m: float, units: str) -> str:
+    return esc(race_label(distance_m, "mi" if units == "mi" else "km"))
 
 
 def _closing(log: DayLog) -> str:

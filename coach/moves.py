@@ -103,15 +103,15 @@ def days_that_work(
 
 
 def apply_moves(sessions: tuple[Session, ...], moves: Sequence[SessionMove]) -> tuple[Session, ...]:
-    """The week with the moves said during it, in order. The bot checked each one against
-    the week as the runner saw it; a move whose days are no longer in this week (the plan
-    was redrawn since) is left out, and the replay's own 48 h check still runs after."""
+    """The week with the moves of its days, in order. Both days of a move lie on or after
+    the day it was said (the history's reader checks), so a week already over can never
+    hold one. The bot checked each move against the week as the runner saw it; the
+    replay's own 48 h check still runs after."""
     if not sessions:
         return sessions
     first, last = sessions[0].date, sessions[-1].date
     for move in moves:
-        inside = all(first <= d <= last for d in (move.date, move.from_day, move.to_day))
-        if inside:
+        if first <= move.from_day <= last and first <= move.to_day <= last:
             sessions = swapped(sessions, move.from_day, move.to_day)
     return sessions
 

@@ -6,7 +6,8 @@ a double tap or a redelivered update changes nothing twice. The only other state
 optional questions the runner passed over, kept with the date and the message being edited
 in the conversation state; losing it just asks an optional question again.
 
-Order: Done / Changed / Skipped; then RPE, quality, time and distance (optional), this
+Order: Done / Changed / Skipped; then RPE, quality, time and distance (optional; on a
+time-trial day a distance and time there is offered as the result first), this
 morning's resting HR (if not given yet, only on the day itself), then sleep, soreness and
 stress (optional). Skipped asks why instead of RPE, quality and distance.
 
@@ -18,6 +19,8 @@ Callback data "ci:<athlete id>:<yyyymmdd>:<field>:<value>" with fields
     skip     dist | rhr | wellness    (pass over an optional typed question)
     note     done | changed | skipped (the next morning's note; it sits inside another
                                        message, so the check-in opens as a new message)
+    trial    yes | no                 (a time-trial day: is the distance and time typed at
+                                       "how long and how far?" the trial's result?)
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from bot.checkin_view import (
     STATUSES,
     DayLog,
     TrialResult,
+    day_trial,
     finished_once,
     load,
     passed_over,
@@ -214,13 +218,11 @@ def _record(turn: Turn, event: Event, key: str) -> None:
 
 
 def _reload(turn: Turn, log: DayLog, passed: frozenset[str]) -> DayLog:
-    stored = turn.journal.logged(log.day, "time_trial")
-    trials = [e for e in stored if isinstance(e, TimeTrial)]
     return replace(
         log,
         facts=turn.journal.day(log.day),
         passed=passed,
-        trial_logged=trials[-1] if trials else log.trial_logged,
+        trial_logged=day_trial(turn.journal, log.day),
     )
 
 

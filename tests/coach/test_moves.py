@@ -103,3 +103,12 @@ def test_bad_moves_are_refused_with_one_line(from_day, to_day, problem) -> None:
            "from_day": from_day.isoformat(), "to_day": to_day.isoformat()}  # fmt: skip
     with pytest.raises(CoachInputError, match=problem):
         event_from_dict(raw)
+
+
+def test_a_move_said_before_its_week_lands_in_it_and_nowhere_else() -> None:
+    base = make_history()
+    said = MON - timedelta(days=1)  # the Sunday before week two
+    moved = with_events(base, SessionMove(date=said, from_day=WED, to_day=THU))
+    later = plan(moved, SAT)
+    assert {s.date: s.type for s in later.week.sessions}[THU] == "quality"
+    assert later.history[0] == plan(base, SAT).history[0]
