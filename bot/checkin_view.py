@@ -13,14 +13,15 @@ from datetime import date
 
 from bot import views
 from bot.journal import DayFacts, Journal
-from bot.render import session_title
+from bot.render import race_label, session_title
 from bot.store import repo
 from bot.store.models import ConversationState
 from bot.texts import checkin as texts
 from bot.views import CheckinTap, Keyboard, esc
 from coach.decision import day_label
-from coach.history import HEALTH_REASONS, RUN_INSTEAD, Run
+from coach.history import HEALTH_REASONS, RUN_INSTEAD, Run, TimeTrial
 from coach.model import Session as PlannedSession
+from coach.paces import format_duration
 
 FLOW = "checkin"  # the stored conversation of an open check-in
 STATUSES = ("done", "changed", "skipped")
@@ -33,6 +34,20 @@ WELLNESS_ASKED = ("sleep_h", "soreness", "stress")  # mood is never asked, only 
 
 
 @dataclass(frozen=True)
+class TrialResult:
+    """A result typed at a time-trial day's check-in, waiting for the runner's Yes.
+
+    `was_vdot` is the fitness the plan had before it; a jump of more than 10 % says so.
+    """
+
+    distance_m: float
+    time_s: float
+    vdot: float
+    was_vdot: float | None
+    big_jump: bool
+
+
+@dataclass(frozen=True)
 class DayLog:
     """A run day's check-in: what was planned, what is stored, what was passed over."""
 
@@ -42,6 +57,12 @@ class DayLog:
     facts: DayFacts
     passed: frozenset[str]
     ask_rhr: bool  # only on the day itself: "this morning" means nothing a day later
+    trial: TrialResult | None = None  # a result typed at the trial day's check-in
+    trial_logged: TimeTrial | None = None  # the day's stored result
+
+    @property
+    def trial_day(self) -> bool:
+        return self.planned.type == "time_trial"
 
     @property
     def answered(self) -> bool:
@@ -59,6 +80,8 @@ class DayLog:
     def step(self) -> str:
         """The next question, or "finished"."""
         run, skipped = self.facts.run, self.facts.skipped
+        if self.trial is not None and run is not None:
+            return "trial"
         if run is not None:
             steps = [
                 ("instead", not run.changed or run.instead is not None),
@@ -90,8 +113,20 @@ def load(journal: Journal, day: date, passed: frozenset[str]) -> DayLog | None:
     if planned is None:
         return None
     return DayLog(
-        journal.athlete_id, day, planned, journal.day(day), passed, ask_rhr=day == journal.today
+        journal.athlete_id,
+        day,
+        planned,
+        journal.day(day),
+        passed,
+        ask_rhr=day == journal.today,
+        trial_logged=day_trial(journal, day),
     )
+
+
+def day_trial(journal: Journal, day: date) -> TimeTrial | None:
+    """The time trial stored for `day` (the latest, if several)."""
+    trials = [e for e in journal.logged(day, "time_trial") if isinstance(e, TimeTrial)]
+    return trials[-1] if trials else None
 
 
 def passed_over(conversation: ConversationState | None, day: date) -> frozenset[str] | None:
@@ -101,6 +136,25 @@ def passed_over(conversation: ConversationState | None, day: date) -> frozenset[
     if conversation.data.get("date") != day.isoformat():
         return None
     return frozenset(str(step) for step in conversation.data.get("passed", []))
+
+
+def pending_trial(conversation: ConversationState | None, day: date) -> TrialResult | None:
+    """The result an open check-in of `day` is asking the runner to confirm, if any."""
+    if passed_over(conversation, day) is None or conversation is None:
+        return None
+    stored = conversation.data.get("trial")
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return TrialResult(
+            float(stored["distance_m"]),
+            float(stored["time_s"]),
+            float(stored["vdot"]),
+            None if stored.get("was_vdot") is None else float(stored["was_vdot"]),
+            bool(stored.get("big_jump")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None  # an older or damaged state: the question is just not asked
 
 
 def finished_once(log: DayLog, passed: frozenset[str] | None) -> DayLog:
@@ -163,6 +217,13 @@ def _fact_lines(log: DayLog, units: str) -> list[str]:
             lines.append(texts.SKIPPED_BECAUSE.format(reason=esc(label)))
         else:
             lines.append(texts.SKIPPED)
+    if log.trial_logged is not None:
+        trial = log.trial_logged
+        lines.append(
+            texts.TRIAL_LOGGED.format(
+                race=_race(trial.distance_m, units), time=format_duration(trial.time_s)
+            )
+        )
     if facts.rhr is not None:
         lines.append(texts.RHR.format(bpm=facts.rhr))
     parts = views.wellness_parts(facts.wellness)
@@ -185,6 +246,8 @@ def _run_line(run: Run, units: str) -> str:
 
 
 def _question(log: DayLog, step: str, units: str) -> str:
+    if step == "trial" and log.trial is not None:
+        return trial_question(log.trial, units)
     if step == "rpe" and log.planned.target_rpe is not None:
         return texts.ASK_RPE_WITH_TARGET.format(target=log.planned.target_rpe)
     questions = {
@@ -198,6 +261,19 @@ def _question(log: DayLog, step: str, units: str) -> str:
         "instead": texts.ASK_INSTEAD,
     }
     return questions[step]
+
+
+def trial_question(trial: TrialResult, units: str) -> str:
+    race = _race(trial.distance_m, units)
+    question = texts.ASK_TRIAL.format(race=race, time=format_duration(trial.time_s))
+    if not trial.big_jump:
+        return question
+    jump = texts.TRIAL_BIG_JUMP.format(was=trial.was_vdot or 0, vdot=trial.vdot)
+    return f"{question}\n{jump}"
+
+
+def _race(distance_m: float, units: str) -> str:
+    return esc(race_label(distance_m, "mi" if units == "mi" else "km"))
 
 
 def _closing(log: DayLog) -> str:
@@ -223,6 +299,8 @@ def _keyboard(log: DayLog, step: str) -> Keyboard | None:
 
     if step == "status":
         return _status_keyboard(log)
+    if step == "trial":
+        return [[button(texts.BUTTON_YES, "trial", "yes"), button(texts.BUTTON_NO, "trial", "no")]]
     if step in ("rpe", "quality"):
         return [[button(v, step, v) for v in SCORES[:5]], [button(v, step, v) for v in SCORES[5:]]]
     if step == "reason":

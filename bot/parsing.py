@@ -1260,3 +1260,21 @@ def parse_log_day(text: str, today: date) -> tuple[date, str]:
         return date(year, month, day), rest
     except ValueError:
         raise ParseError(texts.DATE_NOT_REAL.format(text=match["iso"])) from None
+
+
+def reads_as_a_log(text: str) -> bool:
+    """Whether a message is plainly something to log ("rhr 52"), not an answer."""
+    try:
+        return bool(parse_free_text(text))
+    except ParseError:
+        return False
+
+
+def labelled_problem(text: str) -> str | None:
+    """What is wrong with a labelled value in the message ("rhr 300": the heart-rate range),
+    so an answer to another question is refused for the quantity the runner typed."""
+    try:
+        parse_free_text(text)
+    except ParseError as problem:
+        return problem.message
+    return None

@@ -6,11 +6,19 @@ from datetime import date
 
 from bot.journal import Journal
 from bot.texts import commands as command_texts
+from bot.texts import sessions as session_texts
 from bot.views import Keyboard, RhrTap, distance_text, esc
 from coach.decision import day_label
 from coach.describe import describe_session, paces_line
-from coach.model import Plan, Session, Week
-from coach.paces import TrainingPaces, Units, format_distance, format_duration, predict_race_s
+from coach.model import Plan, Rep, Session, Week
+from coach.paces import (
+    TrainingPaces,
+    Units,
+    format_distance,
+    format_duration,
+    format_pace,
+    predict_race_s,
+)
 
 LABELS = ("Warm-up:", "Main set:", "Cool-down:", "Target RPE", "Cue:", "Afterwards:")
 MARKS = {"done": "✅", "changed": "🔁", "skipped": "✖️"}
@@ -18,6 +26,10 @@ MAX_MESSAGE = 4096
 # Resting-HR buttons around the runner's baseline: most mornings are within a few beats, and
 # +7 and +8 are there so a morning the coach flags (7 bpm up) can be tapped too.
 RHR_BUTTON_OFFSETS = (-4, -2, -1, 0, 1, 2, 4, 6, 7, 8)
+# Reps this short are run by the watch's lap time, not its pace: a pace over 150 m moves
+# too little to read, so the rep's own time leads ("200 m in 48 s").
+SHORT_REP_M = 400
+MAIN_SET = "Main set: "
 
 
 def session_title(session: Session) -> str:
@@ -30,13 +42,57 @@ def session_html(session: Session, units: Units, heading: str | None = None) -> 
     head = heading or day_label(session.date)
     lines = [f"<b>{esc(head)}: {session_title(session)}</b>"]
     for line in describe_session(session, units).splitlines():
-        text = esc(line)
+        text = esc(_with_rep_times(line, session, units))
         for label in LABELS:
             if text.startswith(label):
                 text = f"<b>{label}</b>{text[len(label) :]}"
                 break
         lines.append(text)
     return "\n".join(lines)
+
+
+def _with_rep_times(line: str, session: Session, units: Units) -> str:
+    """The main set with each short rep's time first, then its pace in the runner's units.
+
+    The coach's line has one part per rep, in order, joined by "; ": only the short paced
+    ones are rewritten, so every other rep reads exactly as the coach wrote it.
+    """
+    if not line.startswith(MAIN_SET) or not any(_short_paced(r) for r in session.reps):
+        return line
+    parts = line[len(MAIN_SET) :].removesuffix(".").split("; ")
+    if len(parts) != len(session.reps):
+        return line  # not the shape expected: leave the coach's words alone
+    rewritten = [
+        _short_rep_text(rep, units) if _short_paced(rep) else part
+        for rep, part in zip(session.reps, parts, strict=True)
+    ]
+    return MAIN_SET + "; ".join(rewritten) + "."
+
+
+def _short_paced(rep: Rep) -> bool:
+    return rep.pace_s_per_km is not None and rep.distance_m <= SHORT_REP_M
+
+
+def _short_rep_text(rep: Rep, units: Units) -> str:
+    assert rep.pace_s_per_km is not None
+    rep_s = rep.pace_s_per_km * rep.distance_m / 1000
+    template = session_texts.SHORT_REPS if rep.count > 1 else session_texts.SHORT_REP
+    text = template.format(
+        count=rep.count,
+        distance=format_distance(rep.distance_m, units),
+        time=rep_time(rep_s),
+        pace=format_pace(rep.pace_s_per_km, units),
+    )
+    if rep.count > 1 and rep.recovery_s:
+        text += session_texts.REP_RECOVERY.format(recovery=format_duration(rep.recovery_s))
+    return text
+
+
+def rep_time(seconds: float) -> str:
+    """48 → '48 s'; 96 → '1:36': under a minute a watch shows seconds."""
+    if round(seconds) < 60:
+        return f"{round(seconds)} s"
+    return format_duration(seconds)
 
 
 def decision_html(week: Week) -> str:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Self
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import checkin as texts
+from bot.texts import moves as move_texts
 from coach.history import Cross, Event, RestingHR, Run, Wellness
 
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
@@ -143,6 +144,14 @@ class PauseTap(DayTap):
 
 
 @dataclasses.dataclass(frozen=True)
+class MoveTap(DayTap):
+    """Moving a session: the day is the session's; the value is "menu" (which session?),
+    "pick" (which day?) or the day it goes to, as yyyymmdd."""
+
+    prefix: ClassVar[str] = "mv"
+
+
+@dataclasses.dataclass(frozen=True)
 class RhrTap(DayTap):
     prefix: ClassVar[str] = "rhr"  # value: beats per minute
 
@@ -217,3 +226,8 @@ def logged_line(event: Event, units: str) -> str | None:
     if isinstance(event, Wellness):
         return texts.LOG_WELLNESS.format(details=texts.SEPARATOR.join(wellness_parts(event)))
     return None
+
+
+def move_keyboard(athlete_id: int, today: date) -> Keyboard:
+    """The Move button under /week."""
+    return [[(move_texts.BUTTON_MOVE, MoveTap(athlete_id, today, "menu").pack())]]

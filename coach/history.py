@@ -182,6 +182,17 @@ class ProfileChange:
     type: Literal["profile"] = "profile"
 
 
+@dataclass(frozen=True, slots=True)
+class SessionMove:
+    """The runner moved a session within the week they said it in: the sessions of
+    `from_day` and `to_day` trade places (a rest day is a session too). coach.moves."""
+
+    date: date
+    from_day: Day
+    to_day: Day
+    type: Literal["session_move"] = "session_move"
+
+
 Event: TypeAlias = (
     Run
     | RestingHR
@@ -195,6 +206,7 @@ Event: TypeAlias = (
     | GoalSet
     | ProfileChange
     | Niggle
+    | SessionMove
 )
 
 # Version 1 had no `format` field and no `profile` events; both are read.
@@ -476,6 +488,16 @@ def _pause(r: _Reader, day: date) -> Pause:
     return Pause(date=day, until=until, reason=r.text("reason", required=False, default="other"))
 
 
+def _session_move(r: _Reader, day: date) -> SessionMove:
+    from_day, to_day = r.date("from_day"), r.date("to_day")
+    for name, moved in (("from_day", from_day), ("to_day", to_day)):
+        if moved < day:
+            raise CoachInputError(f"{r.path}.{name}: {moved} is before it was said ({day})")
+    if from_day == to_day or abs((to_day - from_day).days) > 6:
+        raise CoachInputError(f"{r.path}: a move goes to another day of the same week")
+    return SessionMove(date=day, from_day=from_day, to_day=to_day)
+
+
 _EVENT_READERS: dict[str, Any] = {
     "run": _run,
     "rhr": lambda r, d: RestingHR(date=d, bpm=r.integer("bpm", 25, 120)),
@@ -500,6 +522,7 @@ _EVENT_READERS: dict[str, Any] = {
     ),
     "profile": _profile_change,
     "niggle": _niggle,
+    "session_move": _session_move,
 }
 
 

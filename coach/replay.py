@@ -59,6 +59,7 @@ from coach.microcycle import (
     rest_instead,
 )
 from coach.model import Action, Decision, Metrics, Plan, Session, Week, WeekKind
+from coach.moves import apply_moves, moves_said_by
 from coach.paces import TrainingPaces, format_duration, predict_race_s, training_paces
 from coach.paces import vdot_from_race as _vdot_from_race
 from coach.readiness import (
@@ -1171,6 +1172,7 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
     )
 
     weeks: list[Week] = []
+    moves = moves_said_by(history, today)
     last_hard: date | None = None
     planned_at_start = 0
     for index in range(current + weeks_ahead + 1):
@@ -1212,6 +1214,7 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         normal = usual and not shape.decision.simplified and state.ceiling_why is None
         if shape.kind == "build" and normal:
             state.last_build = planned_at_start
+        sessions = apply_moves(sessions, moves)  # before _adjust: its 48 h check still runs
         sessions, changes = _adjust(sessions, facts, state, last_hard, next_fixed)
         hard_days = [s.date for s in sessions if s.hard]
         if hard_days:

@@ -6,7 +6,8 @@ a double tap or a redelivered update changes nothing twice. The only other state
 optional questions the runner passed over, kept with the date and the message being edited
 in the conversation state; losing it just asks an optional question again.
 
-Order: Done / Changed / Skipped; then RPE, quality, time and distance (optional), this
+Order: Done / Changed / Skipped; then RPE, quality, time and distance (optional; on a
+time-trial day a distance and time there is offered as the result first), this
 morning's resting HR (if not given yet, only on the day itself), then sleep, soreness and
 stress (optional). Skipped asks why instead of RPE, quality and distance.
 
@@ -18,12 +19,14 @@ Callback data "ci:<athlete id>:<yyyymmdd>:<field>:<value>" with fields
     skip     dist | rhr | wellness    (pass over an optional typed question)
     note     done | changed | skipped (the next morning's note; it sits inside another
                                        message, so the check-in opens as a new message)
+    trial    yes | no                 (a time-trial day: is the distance and time typed at
+                                       "how long and how far?" the trial's result?)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
@@ -35,33 +38,42 @@ from bot.checkin_view import (
     SCORES,
     STATUSES,
     DayLog,
+    TrialResult,
+    day_trial,
     finished_once,
     load,
     passed_over,
+    pending_trial,
     render,
 )
 from bot.checkin_view import checkin_view as checkin_view  # the view files.py edits in place
-from bot.handlers import commands, freetext
+from bot.handlers import freetext
 from bot.handlers.common import Turn, takes_nothing
 from bot.journal import merged_run, rhr_key, run_key, skipped_key
 from bot.parsing import (
     LogItem,
     ParseError,
     SleepLog,
+    labelled_problem,
     parse_duration_distance,
     parse_free_text,
     parse_quality,
+    parse_race,
     parse_rhr,
     parse_rpe,
     parse_sleep_hours,
+    reads_as_a_log,
 )
 from bot.store import repo
 from bot.store.models import ConversationState
 from bot.texts import checkin as texts
 from bot.texts import common
 from bot.views import CheckinTap, esc
+from coach import results
 from coach.decision import day_label
-from coach.history import RUN_INSTEAD, Event, RestingHR, Skipped
+from coach.errors import CoachInputError
+from coach.history import RUN_INSTEAD, Event, RestingHR, Skipped, TimeTrial
+from coach.paces import vdot_from_race
 
 PREFIX = "ci"
 MAX_AGE_DAYS = 7  # buttons older than this have expired
@@ -77,8 +89,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "instead": RUN_INSTEAD,
     "skip": OPTIONAL,
     "note": STATUSES,
+    "trial": ("yes", "no"),
 }
 SKIP_WORDS = frozenset({"skip", "pass", "no", "none", "nope", "-", "n/a", "na"})
+YES_WORDS = frozenset({"yes", "y", "yep", "yeah", "correct", "right", "ok", "okay"})
+NO_WORDS = frozenset({"no", "n", "nope", "wrong"})
 # Steps that only take a tap; typed text then goes to the free-text log.
 TAP_ONLY = ("status", "reason", "instead", "finished")
 
@@ -125,9 +140,12 @@ def _recent(day: date, today: date) -> bool:
 def _open(turn: Turn, day: date) -> DayLog | None:
     if not turn.onboarded:
         return None
-    passed = passed_over(repo.get_conversation(turn.session, turn.athlete_id), day)
+    conversation = repo.get_conversation(turn.session, turn.athlete_id)
+    passed = passed_over(conversation, day)
     log = load(turn.journal, day, frozenset())
-    return None if log is None else finished_once(log, passed)
+    if log is None:
+        return None
+    return replace(finished_once(log, passed), trial=pending_trial(conversation, day))
 
 
 def _apply_tap(turn: Turn, log: DayLog, tap: CheckinTap) -> DayLog:
@@ -155,6 +173,8 @@ def _apply_tap(turn: Turn, log: DayLog, tap: CheckinTap) -> DayLog:
     elif tap.field == "reason" and skipped is not None:
         _record(turn, replace(skipped, reason=tap.value), skipped_key(log.day))
         passed.add("reason")  # "other" is an answer too
+    elif tap.field == "trial" and log.trial is not None:
+        return _settle_trial(turn, log, tap.value == "yes")
     elif tap.field == "skip":
         passed.add(tap.value)
     else:
@@ -162,12 +182,50 @@ def _apply_tap(turn: Turn, log: DayLog, tap: CheckinTap) -> DayLog:
     return _reload(turn, log, frozenset(passed))
 
 
+def _settle_trial(turn: Turn, log: DayLog, confirmed: bool) -> DayLog:
+    """Yes: the day's time trial, which every pace then follows (the runner has confirmed
+    it, big jump or not). No: the distance and time of the run, as any other day."""
+    trial, run = log.trial, log.facts.run
+    assert trial is not None
+    if confirmed:
+        _record(turn, TimeTrial(log.day, trial.distance_m, trial.time_s), trial_key(log.day))
+    else:
+        updated = merged_run(
+            log.day, run, log.planned, duration_min=trial.time_s / 60, distance_m=trial.distance_m
+        )
+        _record(turn, updated, run_key(log.day))
+    return replace(_reload(turn, log, log.passed | {"dist"}), trial=None)
+
+
+def trial_key(day: date) -> str:
+    return f"trial:{day.isoformat()}"  # the key /trial stores a day's result under
+
+
+def _trial_result(turn: Turn, text: str) -> TrialResult | None:
+    """A race distance and time, read as the trial's result; None for anything else."""
+    try:
+        distance, seconds = parse_race(text)
+        vdot = round(vdot_from_race(distance, seconds), 1)
+    except (ParseError, CoachInputError):
+        return None
+    was = turn.journal.plan(0).vdot
+    was_vdot = None if was is None else round(was, 1)
+    return TrialResult(
+        distance, seconds, vdot, was_vdot, results.needs_confirmation(was_vdot, vdot)
+    )
+
+
 def _record(turn: Turn, event: Event, key: str) -> None:
     turn.journal.record(event, key, replace_key=True)
 
 
 def _reload(turn: Turn, log: DayLog, passed: frozenset[str]) -> DayLog:
-    return replace(log, facts=turn.journal.day(log.day), passed=passed)
+    return replace(
+        log,
+        facts=turn.journal.day(log.day),
+        passed=passed,
+        trial_logged=day_trial(turn.journal, log.day),
+    )
 
 
 def _show(turn: Turn, log: DayLog, message_id: int | None) -> None:
@@ -179,7 +237,13 @@ def _show(turn: Turn, log: DayLog, message_id: int | None) -> None:
         turn.say(text, keyboard, edit=message_id)
         return
     # The time comes from the bot's clock (the row's updated_at is bookkeeping wall time).
-    data = {"date": log.day.isoformat(), "passed": sorted(log.passed), "at": turn.now.isoformat()}
+    data: dict[str, object] = {
+        "date": log.day.isoformat(),
+        "passed": sorted(log.passed),
+        "at": turn.now.isoformat(),
+    }
+    if log.trial is not None:
+        data["trial"] = asdict(log.trial)
     repo.save_conversation(turn.session, turn.athlete_id, FLOW, step, data, message_id)
     turn.say(text, keyboard, edit=message_id, on_sent=_remember(turn.athlete_id, log.day))
 
@@ -241,7 +305,7 @@ def _no_run_today(turn: Turn) -> str:
 
 def on_text(turn: Turn, conversation: ConversationState, text: str) -> None:
     log = _typed_for(turn, conversation)
-    if log is not None and log.day != turn.today and freetext.reads_as_a_log(text):
+    if log is not None and log.day != turn.today and reads_as_a_log(text):
         log = None  # "rhr 52" typed this morning is this morning's, not the check-in's day
     if log is None or log.step in TAP_ONLY:
         if log is None or log.step != "reason":
@@ -249,23 +313,23 @@ def on_text(turn: Turn, conversation: ConversationState, text: str) -> None:
         freetext.on_text(turn, text)  # not an answer to the check-in: nothing is lost
         return
     try:
-        passed = _answer(turn, log, text)
+        now = _answer(turn, log, text)
     except ParseError as problem:
         if not _logged_in_words(turn, log, text):
             # Nothing stored; the question stays. "rhr 300" gets the heart-rate range.
-            turn.say(freetext.labelled_problem(text) or problem.message)
+            turn.say(labelled_problem(text) or problem.message)
             return
-        passed = log.passed
+        now = _reload(turn, log, log.passed)
         asking = repo.get_conversation(turn.session, turn.athlete_id)
         if asking is not None and asking.flow == freetext.FLOW:
             return  # it asked "a second run, or a correction?": that question goes first
-    _show(turn, _reload(turn, log, passed), conversation.message_id)
+    _show(turn, now, conversation.message_id)
 
 
 def _logged_in_words(turn: Turn, log: DayLog, text: str) -> bool:
     """Not an answer to the question, but a whole sentence ("ran 8k in 42 min rpe 6"):
     logged like any free text (today, or yesterday if it says so), with its own reply."""
-    if not freetext.reads_as_a_log(text):
+    if not reads_as_a_log(text):
         return False  # the question's own problem says best what to send
     freetext.on_text(turn, text, correcting=log.day)
     return True
@@ -285,7 +349,22 @@ def _typed_for(turn: Turn, conversation: ConversationState) -> DayLog | None:
     return _open(turn, day)
 
 
-def _answer(turn: Turn, log: DayLog, text: str) -> frozenset[str]:
+def _answer(turn: Turn, log: DayLog, text: str) -> DayLog:
+    """Store a typed answer to the current question; returns the day as it is now."""
+    step = log.step
+    if step == "trial":
+        word = text.casefold().strip(" .!")
+        if word in YES_WORDS or word in NO_WORDS:
+            return _settle_trial(turn, log, word in YES_WORDS)
+        raise ParseError(texts.ASK_TRIAL_TAP)
+    if step == "dist" and log.trial_day:
+        trial = _trial_result(turn, text)
+        if trial is not None:
+            return replace(log, trial=trial)  # asked first: nothing stored until Yes
+    return _reload(turn, log, _store_answer(turn, log, text))
+
+
+def _store_answer(turn: Turn, log: DayLog, text: str) -> frozenset[str]:
     """Store a typed answer to the current question; returns the steps passed over."""
     step, passed = log.step, set(log.passed)
     run = log.facts.run
@@ -300,7 +379,6 @@ def _answer(turn: Turn, log: DayLog, text: str) -> frozenset[str]:
         minutes, metres = parse_duration_distance(text)
         updated = merged_run(log.day, run, log.planned, duration_min=minutes, distance_m=metres)
         _record(turn, updated, run_key(log.day))
-        commands.result_from_checkin(turn, log.day, log.planned, text)  # "5k 23:10" on trial day
     elif step == "rhr":
         _record(turn, RestingHR(date=log.day, bpm=parse_rhr(text)), rhr_key(log.day))
     elif step == "wellness":

@@ -26,15 +26,17 @@ from bot.parsing import (
     clean_text,
     is_no,
     is_yes,
+    labelled_problem,
     parse_log_day,
     parse_race,
     parse_rhr,
+    reads_as_a_log,
 )
 from bot.store import repo
 from bot.store.models import ConversationState, Delivery
 from bot.texts import commands as texts
 from bot.texts import common
-from bot.views import DayTap, DeloadTap, PauseTap, RhrTap, esc
+from bot.views import DayTap, DeloadTap, PauseTap, RhrTap, esc, move_keyboard
 from coach import results
 from coach.decision import day_label
 from coach.errors import CoachInputError
@@ -48,7 +50,6 @@ from coach.history import (
     profile_on,
 )
 from coach.model import Plan, Week
-from coach.model import Session as PlannedSession
 from coach.paces import (
     PREDICTED_DISTANCES,
     format_distance,
@@ -131,7 +132,7 @@ def week(turn: Turn, update: Update) -> None:
         )
     else:
         lines.append(texts.WEEK_NOTHING_NEXT)
-    turn.say(render.clip("\n".join(lines)))
+    turn.say(render.clip("\n".join(lines)), move_keyboard(turn.athlete_id, turn.today))
 
 
 # --- /rhr and the morning buttons -------------------------------------------------------
@@ -295,11 +296,11 @@ def on_trial_text(turn: Turn, conversation: ConversationState, text: str) -> Non
     except NeedsConfirmation:
         pass
     except ParseError:
-        if freetext.reads_as_a_log(text):
+        if reads_as_a_log(text):
             repo.clear_conversation(turn.session, turn.athlete_id)
             freetext.on_text(turn, text)
             return
-        labelled = freetext.labelled_problem(text)
+        labelled = labelled_problem(text)
         if labelled is not None:  # "rhr 300": the heart-rate range, not the race example
             turn.say(labelled)
             return
@@ -335,25 +336,6 @@ def _ask_to_confirm(turn: Turn, question: str, text: str, yes: str) -> None:
         (texts.TRIAL_CONFIRM_NO, TrialTap(turn.athlete_id, turn.today, "no").pack()),
     ]
     turn.say(question, [buttons])
-
-
-def result_from_checkin(turn: Turn, day: date, planned: PlannedSession, text: str) -> None:
-    """A race distance and time answering the check-in of a time-trial day is the trial's
-    result too, not only a run. A big jump is not logged from here (the check-in keeps the
-    conversation): the runner is pointed at /trial, which asks."""
-    if planned.type != "time_trial":
-        return
-    try:
-        distance, seconds = parse_race(text)
-        vdot = round(vdot_from_race(distance, seconds), 1)
-    except (ParseError, CoachInputError):
-        return  # a time without a distance is a run like any other
-    current = turn.journal.plan(0).vdot
-    if results.needs_confirmation(current, vdot):
-        command = f"/trial {clean_text(text)} {day.isoformat()}"
-        turn.say(texts.TRIAL_CHECK_IN_JUMP.format(old=current, new=vdot, command=esc(command)))
-        return
-    _log_trial(turn, f"{text} {day.isoformat()}", confirmed=True)
 
 
 def _log_trial(turn: Turn, text: str, confirmed: bool = False) -> None:

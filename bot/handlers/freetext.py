@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.handlers import niggles
+from bot.handlers import moves, niggles
 from bot.handlers.common import Turn
 from bot.journal import DayFacts, LogPlan, RunMode
 from bot.parsing import (
@@ -36,14 +36,6 @@ ANSWERS = ("second", "fix")
 BUSY_STRESS = 4  # stress the weekly review counts towards a busy week (coach.replay)
 
 
-def reads_as_a_log(text: str) -> bool:
-    """Whether a message is plainly something to log ("rhr 52"), not an answer."""
-    try:
-        return bool(parse_free_text(text))
-    except ParseError:
-        return False
-
-
 # A thumbs-up, a thank-you, a hello: a short friendly word back, not the logging hint.
 _SMALL_TALK = frozenset({"", "thanks", "thank you", "thanks a lot", "thx", "ty", "cheers", "ok"})
 _SMALL_TALK |= {"okay", "cool", "great", "nice", "awesome", "perfect", "good", "lol", "haha"}
@@ -55,22 +47,14 @@ def is_small_talk(text: str) -> bool:
     return text.casefold().strip(" .!?,") in _SMALL_TALK
 
 
-def labelled_problem(text: str) -> str | None:
-    """What is wrong with a labelled value in the message ("rhr 300": the heart-rate range),
-    so an answer to another question is refused for the quantity the runner typed."""
-    try:
-        parse_free_text(text)
-    except ParseError as problem:
-        return problem.message
-    return None
-
-
 # --- the message ------------------------------------------------------------------------
 
 
 def on_text(turn: Turn, text: str, correcting: date | None = None) -> None:
     """Log a message. `correcting`: the day of the check-in being answered, whose run a
     whole sentence typed mid-check-in corrects without asking."""
+    if correcting is None and moves.on_text(turn, text):
+        return  # "can't run Thursday", "swap Thursday and Friday": bot.handlers.moves
     journal = turn.journal
     try:
         day, rest = parse_log_day(text, turn.today)

@@ -11,7 +11,7 @@ from datetime import date
 from telegram import Update
 
 from bot.checkin_view import FLOW as CHECKIN_FLOW
-from bot.handlers import checkin, commands, data, freetext, niggles, onboarding
+from bot.handlers import checkin, commands, data, freetext, moves, niggles, onboarding
 from bot.handlers.common import Turn
 from bot.parsing import ParseError, clean_text
 from bot.store import repo
@@ -30,6 +30,7 @@ CALLBACKS = {
     "fr": freetext.on_callback,
     "tr": commands.on_trial_callback,
     "ng": niggles.on_callback,
+    "mv": moves.on_callback,
 }
 TEXT_FLOWS = {
     "onboarding": onboarding.on_text,

@@ -37,6 +37,13 @@ ASK_WELLNESS = (
     "Last one, if you like: sleep, soreness and stress (1-5)? "
     "Like <i>slept 7h, soreness 2, stress 3</i>, or tap Skip."
 )
+ASK_TRIAL = "Your {race} time trial: {time}? That sets your paces."
+TRIAL_BIG_JUMP = (
+    "That's a big jump, VDOT {was:.1f} to {vdot:.1f} (more than 10 %): worth a second look "
+    "before every pace follows it."
+)
+ASK_TRIAL_TAP = "Tap <b>Yes</b> if that was your time trial, or <b>No</b> to log it as a run."
+TRIAL_LOGGED = "⏱ Time trial: {race} in {time}, your paces follow it"
 ASK_REASON = "No problem, it happens. What got in the way?"
 ASK_INSTEAD = "What did you run instead?"
 INSTEAD = {
@@ -56,6 +63,8 @@ BUTTON_DONE = "✅ Done"
 BUTTON_CHANGED = "🔁 Changed"
 BUTTON_SKIPPED = "✖️ Skipped"
 BUTTON_SKIP = "Skip"
+BUTTON_YES = "Yes"
+BUTTON_NO = "No"
 REASONS = {
     "work": "Work",
     "family": "Family",

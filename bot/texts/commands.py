@@ -48,10 +48,6 @@ TRIAL_BIG_JUMP = (
     "That would lift your VDOT from {old:.1f} to {new:.1f}, more than 10 % in one go. "
     "Big jumps are often a short course or a typo. Is the result right?"
 )
-TRIAL_CHECK_IN_JUMP = (
-    "Logged as a run. As a time trial it would lift your VDOT from {old:.1f} to {new:.1f}, "
-    "more than 10 %: if the result is right, send <b>{command}</b> and I'll ask once more."
-)
 TRIAL_CONFIRM_YES = "Yes, it's right"
 TRIAL_CONFIRM_NO = "No, leave it"
 TRIAL_NOT_LOGGED = "Okay, I haven't logged it. Your paces stay as they are."

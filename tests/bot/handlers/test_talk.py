@@ -350,21 +350,3 @@ async def test_a_refused_tap_from_a_stranger_leaves_no_row(tmp_path: Path) -> No
 class _BotUser(SimulatedUser):
     def to_api(self) -> dict[str, Any]:
         return {**super().to_api(), "is_bot": True}
-
-
-async def test_a_race_time_at_the_trial_days_checkin_is_the_trial_result(tmp_path: Path) -> None:
-    async with BotHarness.started(tmp_path, start_at=WEDNESDAY) as h:
-        h.onboard(ANA, start=date(2026, 12, 7), fitness=None)  # week 1: Wednesday is a 5K trial
-        assert "I don't have a race or time trial" in await say(h, "/paces")
-        await say(h, "/checkin")
-        assert "time trial" in h.last(ANA).plain_text.lower()
-        await h.tap(ANA, "Done")
-        await h.tap(ANA, "7")
-        await h.tap(ANA, "8")
-        assert "how long and how far" in h.last(ANA).plain_text.lower()
-        await say(h, "5k 23:10")
-        assert of_type(h, "time_trial") == [
-            {"type": "time_trial", "date": "2026-12-09", "distance_m": 5000, "time_s": 1390}
-        ]
-        assert of_type(h, "run")[-1]["distance_m"] == 5000  # the run is kept as well
-        assert "VDOT 41.9" in await say(h, "/paces")
