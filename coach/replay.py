@@ -73,6 +73,31 @@ from coach.readiness import (
     rhr_threshold,
     two_days_running,
 )
+from coach.reasons import (
+    BackAfterShortBreak,
+    CeilingHeld,
+    DeloadDidItsJob,
+    DeloadPlanned,
+    DeloadRequested,
+    EasyAfterIllness,
+    EndOfBlock,
+    HardDaysApart,
+    HowDoYouFeel,
+    PausedDays,
+    ReadinessChange,
+    Reason,
+    RecoveryPlanned,
+    RepsByFeel,
+    Retest,
+    Said,
+    StepPlanned,
+    TrialLogged,
+    TrialStillNeeded,
+    TrialUnconfirmed,
+    WelcomeBack,
+    with_planned_minutes,
+    with_session_renamed,
+)
 
 DEFAULT_WEEKS_AHEAD = 4
 VOLUME_CAP = 1.3  # the return to speed is not a mileage build: at most +30 % on the start
@@ -525,7 +550,7 @@ def _shape(
             "paused",
             state.step,
             "paused",
-            WeeklyDecision("hold", (why,)),
+            WeeklyDecision("hold", (Said(why),)),
             _floor5(state.base * 0.3),
             None,
         )
@@ -550,11 +575,11 @@ def _shape(
     if review is None:  # the week before has not finished: plan as if it goes to plan
         decision = weekly_decision(WeekReview(deload_requested=state.deload_next), state.streak)
         if decision.action == "progress":
-            decision = WeeklyDecision("progress", ("Assuming the week before goes to plan.",))
+            decision = WeeklyDecision("progress", (Said("Assuming the week before goes to plan."),))
     else:
         decision = weekly_decision(review, state.streak)
     if decision.action == "recovery" and goal is not None and taper.absorbs_recovery(start, goal):
-        decision = WeeklyDecision("hold", (_absorbed(goal),))
+        decision = WeeklyDecision("hold", (Said(_absorbed(goal)),))
     return _apply(decision, previous, state, paces)
 
 
@@ -579,7 +604,7 @@ def _race_shape(
         kind,
         state.step,
         kind,
-        WeeklyDecision("race" if kind == "race" else "taper", (why,)),
+        WeeklyDecision("race" if kind == "race" else "taper", (Said(why),)),
         target,
         main,
         race=goal,
@@ -607,17 +632,17 @@ def _after_race_shape(race_week: Week, state: _State, paces: TrainingPaces | Non
         "recovery",
         state.step,
         "recovery",
-        WeeklyDecision("recovery", (why,)),
+        WeeklyDecision("recovery", (Said(why),)),
         target,
         ladder.shorter(_current_set(state, paces)),
     )
 
 
-def _within_ceiling(target: int, state: _State) -> tuple[int, str | None]:
+def _within_ceiling(target: int, state: _State) -> tuple[int, CeilingHeld | None]:
     """A build week's minutes, and why, when they are held below the plan's level."""
     if state.ceiling is not None and target > state.ceiling:
         why = state.ceiling_why or "at most 10 % above last week"
-        return state.ceiling, f"{state.ceiling} minutes: {why}."
+        return state.ceiling, CeilingHeld(state.ceiling, why)
     return target, None
 
 
@@ -645,7 +670,7 @@ def _start(
             "assessment",
             0,
             "assessment",
-            WeeklyDecision("start", (why,)),
+            WeeklyDecision("start", (Said(why),)),
             state.base,
             ladder.time_trial(),
         )
@@ -662,7 +687,7 @@ def _start(
         "build",
         1,
         ladder.PHASES[1],
-        WeeklyDecision("start", (why,)),
+        WeeklyDecision("start", (Said(why),)),
         state.base,
         ladder.step_main_set(1, paces),
     )
@@ -673,22 +698,14 @@ def _resume(start: date, facts: _Facts, state: _State, paces: TrainingPaces | No
     if days_off >= LONG_BREAK_DAYS:
         state.step = max(ladder.FIRST_STEP, state.step - 1)
         state.base = max(_floor5(state.base * RESUME_SHARE), 60)
-        why = (
-            f"Welcome back after {days_off} days off: one step down to step {state.step} "
-            f"and {state.base} minutes, then we build again."
-        )
+        why: Reason = WelcomeBack(days_off, state.step, state.base)
     else:
         state.step = max(state.step, ladder.FIRST_STEP)
-        days = "1 day" if days_off == 1 else f"{days_off} days"
-        why = f"Back after {days} off: same step, same volume."
+        why = BackAfterShortBreak(days_off)
     target, held = _within_ceiling(state.base, state)
-    reasons = (why,) if held is None else (why, held)
+    reasons: tuple[Reason, ...] = (why,) if held is None else (why, held)
     if _last_pause_was_illness(start, facts):
-        reasons = (
-            *reasons,
-            "How do you feel now? Tell me if anything is still off: the first runs back "
-            "are easy either way.",
-        )
+        reasons = (*reasons, HowDoYouFeel())
     return _Shape(
         "build",
         state.step,
@@ -705,11 +722,11 @@ def _apply(
     """Turn a decision into next week's step, volume and sessions."""
     action: Action = decision.action
     step_set = _current_set(state, paces)
-    reasons = list(decision.reasons)
+    reasons: list[Reason] = list(decision.reasons)
     start = previous.start + timedelta(days=7)
     if action in ("progress", "hold") and state.retest_on is not None and start >= state.retest_on:
         state.retest_on = None
-        reasons.append("Three weeks after the slower trial: a re-test tells fatigue from fitness.")
+        reasons.append(Retest())
         target, _ = _within_ceiling(state.base, state)
         return _shaped(
             "assessment", state.step, "time trial", action, reasons, target, ladder.time_trial()
@@ -720,13 +737,13 @@ def _apply(
         # the same volume rather than spiralling down.
         normal = state.last_build or state.base
         target = 5 * round(normal * DELOAD_SHARE / 5)
-        reasons.append(f"So: {target} minutes, and a technique run instead of the hard session.")
+        reasons.append(DeloadPlanned(target))
         return _shaped("deload", state.step, "deload", action, reasons, target, ladder.technique())
     if action == "recovery":
         # A quarter below the build week it follows, as planned (which the 10 % ceiling or
         # the runner's days may have kept under the plan's level).
         target = _floor5(min(state.base, state.build_planned or state.base) * RECOVERY_SHARE)
-        reasons.append(f"So: {target} minutes; the quality session is kept but shorter.")
+        reasons.append(RecoveryPlanned(target))
         return _shaped(
             "recovery", state.step, "recovery", action, reasons, target, ladder.shorter(step_set)
         )
@@ -750,24 +767,24 @@ def _apply(
         # The ladder starts after the assessment; if something cut it short and there is
         # still no result, the time trial comes first.
         if paces is None and previous.kind != "assessment":
-            reasons.append("Still no 5K result: this week's quality session is the time trial.")
+            reasons.append(TrialStillNeeded())
             return _shaped(
                 "assessment", 0, "assessment", action, reasons, state.base, ladder.time_trial()
             )
         state.step = ladder.FIRST_STEP
         if paces is None:
-            reasons.append("No time trial logged yet: reps go by feel until you log one.")
+            reasons.append(RepsByFeel())
     elif previous.kind == "assessment":
         pass  # an end-of-block trial: the step is already the blend phase
     elif previous.kind == "deload":
         # Back to the step the deload interrupted, at the volume before it.
-        reasons = ["The lighter week did its job: no warning signs now."]
+        reasons = [DeloadDidItsJob()]
     elif (state.step == 5) or (
         state.step == ladder.BLEND_STEP and state.since_trial >= TRIAL_EVERY_BLEND_WEEKS
     ):
         state.since_trial = 0
         trial_step, state.step = state.step, ladder.BLEND_STEP
-        reasons.append("End of the block: a 5K time trial recalibrates every pace.")
+        reasons.append(EndOfBlock())
         target, _ = _within_ceiling(state.base, state)
         return _shaped(
             "assessment", trial_step, "time trial", action, reasons, target, ladder.time_trial()
@@ -778,11 +795,11 @@ def _apply(
         state.base = max(state.base, min(state.cap, _floor5(state.base * PROGRESS_GAIN)))
     main = ladder.step_main_set(state.step, paces, state.blend_variant)
     target, held = _within_ceiling(state.base, state)
-    reasons.append(f"So: step {state.step} ({main.title}), {held or f'{target} minutes.'}")
+    reasons.append(StepPlanned(state.step, main.title, target, held))
     return _shaped("build", state.step, ladder.PHASES[state.step], action, reasons, target, main)
 
 
-def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
+def _trial_note(previous: Week | None, facts: _Facts) -> Reason | None:
     """A time trial in the week that ended recalibrates every pace: say so, with numbers."""
     if previous is None:
         return None
@@ -792,15 +809,11 @@ def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
     if pending and not trials:
         day, vdot = pending[-1]
         was = facts.vdot_on(day)
-        return (
-            f"{day_label(day)}'s result would lift VDOT from {was or 0:.1f} to {vdot:.1f}, "
-            "more than 10 %: confirm it and every pace follows; until then they stay."
-        )
+        return TrialUnconfirmed(day, was, vdot)
     if not trials:
         return None
     vdot = trials[-1][1]
-    five_k = format_duration(predict_race_s(vdot, 5000))
-    return f"Time trial logged: VDOT {vdot:.1f} (a {five_k} 5K); every pace is recalibrated."
+    return TrialLogged(vdot, predict_race_s(vdot, 5000))
 
 
 def _shaped(
@@ -808,7 +821,7 @@ def _shaped(
     step: int,
     phase: str,
     action: Action,
-    reasons: list[str],
+    reasons: list[Reason],
     target: int,
     main: ladder.MainSet,
 ) -> _Shape:
@@ -873,7 +886,7 @@ def _for_goal(shape: _Shape, facts: _Facts, quality_date: date) -> _Shape:
     if main == shape.main:
         return shape
     d = shape.decision
-    reasons = tuple(r.replace(shape.main.title, main.title) for r in d.reasons)
+    reasons = tuple(with_session_renamed(r, shape.main.title, main.title) for r in d.reasons)
     return replace(shape, main=main, decision=replace(d, reasons=reasons))
 
 
@@ -887,7 +900,7 @@ def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
         return shape
     old, new = shape.main.title, main.title
     d = shape.decision
-    reasons = tuple(r.replace(old, new) for r in d.reasons)
+    reasons = tuple(with_session_renamed(r, old, new) for r in d.reasons)
     return replace(shape, main=main, decision=replace(d, reasons=reasons))
 
 
@@ -897,10 +910,10 @@ def _adjust(
     state: _State,
     last_hard: date | None,
     next_fixed_hard: date | None,
-) -> tuple[tuple[Session, ...], list[str]]:
+) -> tuple[tuple[Session, ...], list[Reason]]:
     """What happened inside the week: pauses, a deload request, readiness, 48 h spacing."""
     out = list(sessions)
-    changes: list[str] = []
+    changes: list[Reason] = []
     start, end = sessions[0].date, sessions[-1].date
     request = next((d for d in facts.deloads if start <= d <= end), None)
     for i, s in enumerate(out):
@@ -916,7 +929,7 @@ def _adjust(
             if s.hard and s.type != "race":
                 why = "Back from illness: two easy runs come before any hard session."
                 out[i] = easy_instead(s, why)
-                changes.append(f"{day_label(s.date)}: easy instead of {s.title}. {why}")
+                changes.append(EasyAfterIllness(s.date, s.title))
                 continue
         if request is not None and s.date >= request and s.type != "race":
             out[i] = lighter(s, ladder.technique(), "Lighter: you asked for a deload.")
@@ -925,21 +938,17 @@ def _adjust(
             swap = _readiness_swap(s, facts)
             if swap is not None:
                 out[i] = easy_instead(s, swap)
-                changes.append(f"{day_label(s.date)}: {swap}")
+                changes.append(ReadinessChange(s.date, swap))
         elif s.type in EASED_TYPES:
             ease = _readiness_ease(s, facts)
             if ease is not None:
                 out[i] = eased(s, ease)
-                changes.append(f"{day_label(s.date)}: {ease}")
+                changes.append(ReadinessChange(s.date, ease))
     paused = [s.date for s in out if facts.pause_on(s.date) is not None]
     if paused:
-        changes.insert(0, f"Paused from {day_label(paused[0])} to {day_label(paused[-1])}.")
+        changes.insert(0, PausedDays(paused[0], paused[-1]))
     if request is not None:
-        changes.insert(
-            0,
-            f"You asked for a deload on {day_label(request)}: the rest of the week "
-            "is lighter, and next week is a deload week.",
-        )
+        changes.insert(0, DeloadRequested(request))
         state.deload_next = request
     # Hard days stay at least 48 h apart, across the week boundary and before a race too.
     for i, s in enumerate(out):
@@ -949,9 +958,7 @@ def _adjust(
         too_close_after = next_fixed_hard is not None and 0 <= (next_fixed_hard - s.date).days < 2
         if too_close_before or too_close_after:
             out[i] = easy_instead(s, "Easy today: hard days stay 48 h apart.")
-            changes.append(
-                f"{day_label(s.date)}: easy instead of {s.title}, to keep 48 h between hard days."
-            )
+            changes.append(HardDaysApart(s.date, s.title))
         else:
             last_hard = s.date
     return tuple(out), changes
@@ -1218,8 +1225,8 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         if planned_at_start != shape.target_min:
             # Runs that do not fit the runner's days leave the week shorter: every number
             # in the decision is the one planned.
-            said, planned = f"{shape.target_min} minutes", f"{planned_at_start} minutes"
-            reasons = tuple(r.replace(said, planned) for r in reasons)
+            said, planned = shape.target_min, planned_at_start
+            reasons = tuple(with_planned_minutes(r, said, planned) for r in reasons)
         trial = _trial_note(previous, facts)
         reasons = reasons if trial is None else (trial, *reasons)
         weeks.append(
