@@ -7,6 +7,7 @@ from coach.decision import WeeklyDecision, day_label
 from coach.model import Decision, Week
 from coach.paces import format_duration
 from coach.reasons import (
+    AssumingToPlan,
     BackAfterShortBreak,
     BuildStreak,
     CeilingHeld,
@@ -20,10 +21,14 @@ from coach.reasons import (
     HardDaysApart,
     HowDoYouFeel,
     LeadIn,
+    NoResultYet,
     NoWarningSigns,
     OneWarningSign,
     PausedDays,
+    PausedWeek,
     QualityNotDone,
+    RaceDone,
+    RaceWeek,
     ReadinessChange,
     Reason,
     RecoveryPlanned,
@@ -31,7 +36,11 @@ from coach.reasons import (
     Retest,
     Said,
     SessionsMissed,
+    StaleResult,
+    StartingAtStep1,
     StepPlanned,
+    Tapering,
+    TaperIsTheRecovery,
     TrialLogged,
     TrialStillNeeded,
     TrialUnconfirmed,
@@ -44,6 +53,51 @@ def english(reason: Reason) -> str:
     match reason:
         case Said(text):
             return text
+        case NoResultYet():
+            return (
+                "No recent race or time trial: this week's quality session is a 5K time trial "
+                "so every pace after it is yours."
+            )
+        case StaleResult(distance_m, time_s, day):
+            return (
+                f"Your {distance_m / 1000:g} km in {format_duration(time_s)} is "
+                f"from {day:%b %Y}, more than 8 weeks ago: fitness moves, so this "
+                "week's quality session is a 5K time trial and every pace after it is yours."
+            )
+        case StartingAtStep1(distance_m, time_s, minutes):
+            source = "your result"
+            if distance_m is not None and time_s is not None:
+                source = f"your {distance_m / 1000:g} km in {format_duration(time_s)}"
+            return (
+                f"Starting at step 1 from {source}: short controlled reps while the legs "
+                f"relearn speed, {minutes} minutes this week."
+            )
+        case PausedWeek(why):
+            return f"You're paused ({why}); the plan waits for you."
+        case AssumingToPlan():
+            return "Assuming the week before goes to plan."
+        case TaperIsTheRecovery(taper_start):
+            return (
+                f"The taper from {day_label(taper_start)} is this block's recovery: "
+                "no separate lighter week before it, the same step and volume for now."
+            )
+        case RaceWeek(distance_m, race_day, taper_start):
+            return (
+                f"Race week: {distance_m / 1000:g} km on {day_label(race_day)}. The taper since "
+                f"{day_label(taper_start)} keeps your days with shorter runs and ends with a "
+                "sharpener."
+            )
+        case Tapering(distance_m, race_day, taper_start, days):
+            return (
+                f"Taper from {day_label(taper_start)}, {days} days before your "
+                f"{distance_m / 1000:g} km on {day_label(race_day)}: shorter runs on the same "
+                "days, the pace of the quality work kept."
+            )
+        case RaceDone(minutes):
+            return (
+                f"The race is done: easy days first, then we build again; {minutes} minutes, "
+                "at most 10 % above race week."
+            )
         case DeloadAsked(day):
             return f"You asked for a deload on {day_label(day)}."
         case FatigueAddingUp():

@@ -66,6 +66,64 @@ class NoWarningSigns:
 
 
 @dataclass(frozen=True, slots=True)
+class NoResultYet:
+    """The first week, with no recent race or time trial."""
+
+
+@dataclass(frozen=True, slots=True)
+class StaleResult:
+    """The first week, with a result more than 8 weeks old."""
+
+    distance_m: float
+    time_s: float
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class StartingAtStep1:
+    """The first week, from the runner's result (None: no distance and time to quote)."""
+
+    distance_m: float | None
+    time_s: float | None
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class PausedWeek:
+    why: str  # the pause's reason, as the runner gave it
+
+
+@dataclass(frozen=True, slots=True)
+class AssumingToPlan:
+    """The week before has not ended yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaperIsTheRecovery:
+    taper_start: date
+
+
+@dataclass(frozen=True, slots=True)
+class RaceWeek:
+    distance_m: float
+    race_day: date
+    taper_start: date
+
+
+@dataclass(frozen=True, slots=True)
+class Tapering:
+    distance_m: float
+    race_day: date
+    taper_start: date
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class RaceDone:
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
 class CeilingHeld:
     """A build week held below the plan's level; `why` is the ceiling's own reason."""
 
@@ -192,6 +250,15 @@ class HardDaysApart:
 Reason = (
     Said
     | DeloadAsked
+    | NoResultYet
+    | StaleResult
+    | StartingAtStep1
+    | PausedWeek
+    | AssumingToPlan
+    | TaperIsTheRecovery
+    | RaceWeek
+    | Tapering
+    | RaceDone
     | FatigueAddingUp
     | SessionsMissed
     | BuildStreak
@@ -222,7 +289,15 @@ Reason = (
 )
 
 # The kinds that quote the week's minutes.
-MinutesKinds = CeilingHeld | WelcomeBack | DeloadPlanned | RecoveryPlanned | StepPlanned
+MinutesKinds = (
+    CeilingHeld
+    | WelcomeBack
+    | DeloadPlanned
+    | RecoveryPlanned
+    | StepPlanned
+    | StartingAtStep1
+    | RaceDone
+)
 
 
 def with_planned_minutes(reason: Reason, said: int, planned: int) -> Reason:

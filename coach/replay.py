@@ -58,7 +58,7 @@ from coach.microcycle import (
     rest_instead,
 )
 from coach.model import Action, Decision, Metrics, Plan, Session, Week, WeekKind
-from coach.paces import TrainingPaces, format_duration, predict_race_s, training_paces
+from coach.paces import TrainingPaces, predict_race_s, training_paces
 from coach.paces import vdot_from_race as _vdot_from_race
 from coach.readiness import (
     BASELINE_DAYS,
@@ -74,6 +74,7 @@ from coach.readiness import (
     two_days_running,
 )
 from coach.reasons import (
+    AssumingToPlan,
     BackAfterShortBreak,
     CeilingHeld,
     DeloadDidItsJob,
@@ -83,14 +84,21 @@ from coach.reasons import (
     EndOfBlock,
     HardDaysApart,
     HowDoYouFeel,
+    NoResultYet,
     PausedDays,
+    PausedWeek,
+    RaceDone,
+    RaceWeek,
     ReadinessChange,
     Reason,
     RecoveryPlanned,
     RepsByFeel,
     Retest,
-    Said,
+    StaleResult,
+    StartingAtStep1,
     StepPlanned,
+    Tapering,
+    TaperIsTheRecovery,
     TrialLogged,
     TrialStillNeeded,
     TrialUnconfirmed,
@@ -545,12 +553,12 @@ def _shape(
     pending_deload = review.deload_requested if review is not None else state.deload_next
     if _paused_days(start, facts) >= PAUSED_WEEK_DAYS:
         reason = facts.pause_on(start + timedelta(days=3)) or "a break"
-        why = f"You're paused ({reason}); the plan waits for you."
+        why = PausedWeek(reason)
         return _Shape(
             "paused",
             state.step,
             "paused",
-            WeeklyDecision("hold", (Said(why),)),
+            WeeklyDecision("hold", (why,)),
             _floor5(state.base * 0.3),
             None,
         )
@@ -575,11 +583,11 @@ def _shape(
     if review is None:  # the week before has not finished: plan as if it goes to plan
         decision = weekly_decision(WeekReview(deload_requested=state.deload_next), state.streak)
         if decision.action == "progress":
-            decision = WeeklyDecision("progress", (Said("Assuming the week before goes to plan."),))
+            decision = WeeklyDecision("progress", (AssumingToPlan(),))
     else:
         decision = weekly_decision(review, state.streak)
     if decision.action == "recovery" and goal is not None and taper.absorbs_recovery(start, goal):
-        decision = WeeklyDecision("hold", (Said(_absorbed(goal)),))
+        decision = WeeklyDecision("hold", (_absorbed(goal),))
     return _apply(decision, previous, state, paces)
 
 
@@ -588,15 +596,12 @@ def _race_shape(
 ) -> _Shape:
     """A week the taper or the race touches: built at the runner's level, then redrawn
     day by day from the race date (coach/taper.py)."""
-    km = f"{goal.distance_m / 1000:g} km"
-    first = day_label(taper.taper_start(goal))
+    first = taper.taper_start(goal)
     days = taper.taper_days(goal.distance_m)
-    why = (
-        f"Race week: {km} on {day_label(goal.date)}. The taper since {first} keeps your "
-        "days with shorter runs and ends with a sharpener."
+    why: Reason = (
+        RaceWeek(goal.distance_m, goal.date, first)
         if kind == "race"
-        else f"Taper from {first}, {days} days before your {km} on {day_label(goal.date)}: "
-        "shorter runs on the same days, the pace of the quality work kept."
+        else Tapering(goal.distance_m, goal.date, first, days)
     )
     target, _ = _within_ceiling(state.base, state)
     main = _current_set(state, paces)
@@ -604,18 +609,15 @@ def _race_shape(
         kind,
         state.step,
         kind,
-        WeeklyDecision("race" if kind == "race" else "taper", (Said(why),)),
+        WeeklyDecision("race" if kind == "race" else "taper", (why,)),
         target,
         main,
         race=goal,
     )
 
 
-def _absorbed(goal: Goal) -> str:
-    return (
-        f"The taper from {day_label(taper.taper_start(goal))} is this block's recovery: "
-        "no separate lighter week before it, the same step and volume for now."
-    )
+def _absorbed(goal: Goal) -> Reason:
+    return TaperIsTheRecovery(taper.taper_start(goal))
 
 
 def _after_race_shape(race_week: Week, state: _State, paces: TrainingPaces | None) -> _Shape:
@@ -624,15 +626,12 @@ def _after_race_shape(race_week: Week, state: _State, paces: TrainingPaces | Non
     target = min(
         _floor5(state.base * RECOVERY_SHARE), _floor5(race_week.planned_min * PROGRESS_GAIN)
     )
-    why = (
-        f"The race is done: easy days first, then we build again; {target} minutes, at most "
-        "10 % above race week."
-    )
+    why = RaceDone(target)
     return _Shape(
         "recovery",
         state.step,
         "recovery",
-        WeeklyDecision("recovery", (Said(why),)),
+        WeeklyDecision("recovery", (why,)),
         target,
         ladder.shorter(_current_set(state, paces)),
     )
@@ -655,39 +654,28 @@ def _start(
     profile: Profile, state: _State, paces: TrainingPaces | None, stale: RaceResult | None = None
 ) -> _Shape:
     if paces is None:
-        why = (
-            "No recent race or time trial: this week's quality session is a 5K time trial "
-            "so every pace after it is yours."
-        )
+        why: Reason = NoResultYet()
         if stale is not None:
-            why = (
-                f"Your {stale.distance_m / 1000:g} km in {format_duration(stale.time_s)} is "
-                f"from {stale.date:%b %Y}, more than 8 weeks ago: fitness moves, so this "
-                "week's quality session is a 5K time trial and every pace after it is yours."
-            )
+            why = StaleResult(stale.distance_m, stale.time_s, stale.date)
         state.step = 0
         return _Shape(
             "assessment",
             0,
             "assessment",
-            WeeklyDecision("start", (Said(why),)),
+            WeeklyDecision("start", (why,)),
             state.base,
             ladder.time_trial(),
         )
     fit = profile.fitness
-    source = "your result"
-    if fit is not None:
-        source = f"your {fit.distance_m / 1000:g} km in {format_duration(fit.time_s)}"
-    why = (
-        f"Starting at step 1 from {source}: short controlled reps while the legs "
-        f"relearn speed, {state.base} minutes this week."
+    why = StartingAtStep1(
+        None if fit is None else fit.distance_m, None if fit is None else fit.time_s, state.base
     )
     state.step = ladder.FIRST_STEP
     return _Shape(
         "build",
         1,
         ladder.PHASES[1],
-        WeeklyDecision("start", (Said(why),)),
+        WeeklyDecision("start", (why,)),
         state.base,
         ladder.step_main_set(1, paces),
     )

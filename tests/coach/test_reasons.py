@@ -22,6 +22,16 @@ MON = date(2026, 11, 9)
 # One of each kind, with the words that quote what was seen.
 EXAMPLES: list[tuple[r.Reason, str]] = [
     (r.Said("Assuming the week before goes to plan."), "Assuming the week before"),
+    (r.NoResultYet(), "No recent race or time trial"),
+    (r.StaleResult(10000, 2900, date(2020, 5, 3)), "10 km in 48:20 is from May 2020"),
+    (r.StartingAtStep1(5000, 1350, 180), "from your 5 km in 22:30: short controlled"),
+    (r.StartingAtStep1(None, None, 180), "from your result: short controlled reps"),
+    (r.PausedWeek("ill"), "You're paused (ill); the plan waits"),
+    (r.AssumingToPlan(), "Assuming the week before goes to plan."),
+    (r.TaperIsTheRecovery(WED), "The taper from Wed 4 Nov is this block's recovery"),
+    (r.RaceWeek(10000, MON, WED), "Race week: 10 km on Mon 9 Nov. The taper since Wed 4 Nov"),
+    (r.Tapering(21097.5, MON, WED, 12), "Taper from Wed 4 Nov, 12 days before your 21.0975 km"),
+    (r.RaceDone(150), "easy days first, then we build again; 150 minutes"),
     (r.DeloadAsked(WED), "deload on Wed 4 Nov."),
     (r.FatigueAddingUp(), "Fatigue is adding up:"),
     (r.SessionsMissed((WED, MON)), "2 sessions missed (Wed 4 Nov, Mon 9 Nov)"),
