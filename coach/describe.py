@@ -222,8 +222,9 @@ def paces_line(paces: TrainingPaces, units: Units) -> str:
 
 def week_heading(week: Week) -> str:
     step = f"step {week.step} ({week.phase})" if week.step else week.phase
+    name = "Lead-in week" if week.index < 0 else f"Week {week.index + 1}"  # never "Week 0"
     return (
-        f"Week {week.index + 1}, from {day_label(week.start)}: {week.kind}, {step}, "
+        f"{name}, from {day_label(week.start)}: {week.kind}, {step}, "
         f"{week.planned_min} min. Decision: {week.decision.action}."
     )
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coach.describe import week_heading
 from coach.english import decision_texts
 from coach.history import History, RaceResult, TimeTrial
 from coach.replay import plan
@@ -74,3 +75,9 @@ def test_a_short_first_week_changes_nothing_from_the_first_monday(
             assert s.date.weekday() in history.profile.run_days
             assert s.type in ("easy", "time_trial"), s
     assert any(s.type == "rest" for s in first.sessions)
+
+
+def test_the_cli_names_the_short_week_lead_in_week_never_week_0() -> None:
+    p = plan(make_history(start_date=WEDNESDAY), WEDNESDAY)
+    assert week_heading(p.week).startswith("Lead-in week, from Mon 5 Jan")
+    assert week_heading(p.upcoming[0]).startswith("Week 1, from Mon 12 Jan")
