@@ -34,6 +34,12 @@ def next_monday(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
 
+def first_day(signup: date) -> date:
+    """A new runner starts now: tomorrow, in a short lead-in week up to Sunday (the coach's
+    `lead_in`), or today when today is a Monday and a full week can start at once."""
+    return signup if signup.weekday() == 0 else signup + timedelta(days=1)
+
+
 def history_of(session: Session, athlete: Athlete) -> History:
     return history_from_dict(repo.history_for(session, athlete))
 

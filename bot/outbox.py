@@ -22,6 +22,7 @@ from bot.delivery import Outgoing
 from bot.journal import Journal
 from bot.store.models import Athlete, Delivery
 from bot.texts import commands as texts
+from bot.texts.reasons import reason_text
 from bot.views import esc, markup
 from coach.paces import Units
 from coach.replay import pause_on
@@ -74,7 +75,7 @@ def _weekly_review(journal: Journal) -> Outgoing | None:
         "",
         texts.WEEKLY_REVIEW_NEXT.format(action=esc(following.decision.action)),
     ]
-    lines += [f"• {esc(reason)}" for reason in following.decision.reasons]
+    lines += [f"• {esc(reason_text(reason))}" for reason in following.decision.reasons]
     lines += [
         "",
         texts.WEEKLY_REVIEW_OUTLINE.format(

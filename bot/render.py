@@ -7,6 +7,7 @@ from datetime import date
 from bot.journal import Journal
 from bot.texts import commands as command_texts
 from bot.texts import sessions as session_texts
+from bot.texts.reasons import reason_text
 from bot.views import Keyboard, RhrTap, distance_text, esc
 from coach.decision import day_label
 from coach.describe import describe_session, paces_line
@@ -102,8 +103,8 @@ def decision_html(week: Week) -> str:
         f"{'step ' + str(week.step) if week.step else esc(week.phase)}, "
         f"{week.planned_min} min"
     ]
-    lines += [f"• {esc(reason)}" for reason in week.decision.reasons]
-    lines += [f"↪ {esc(change)}" for change in week.changes]
+    lines += [f"• {esc(reason_text(reason))}" for reason in week.decision.reasons]
+    lines += [f"↪ {esc(reason_text(change))}" for change in week.changes]
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from coach.describe import paces_line, plan_to_dict, plan_to_text
+from coach.english import english
 from coach.errors import CoachInputError
 from coach.history import History, history_from_dict, history_to_dict, parse_date
 from coach.paces import (
@@ -133,8 +134,8 @@ def _simulate(args: argparse.Namespace) -> str:
             f"Week {week.index + 1} ({week.start}): {week.decision.action.upper()} → "
             f"{week.kind}, {step}, {week.planned_min} min"
         )
-        lines += [f"  · {r}" for r in week.decision.reasons]
-        lines += [f"  ! {c}" for c in week.changes]
+        lines += [f"  · {english(r)}" for r in week.decision.reasons]
+        lines += [f"  ! {english(c)}" for c in week.changes]
     return "\n".join(lines)
 
 

@@ -12,6 +12,18 @@ from datetime import date
 from functools import lru_cache
 
 from coach.model import Action
+from coach.reasons import (
+    BuildStreak,
+    DeloadAsked,
+    FatigueAddingUp,
+    NoWarningSigns,
+    OneWarningSign,
+    QualityNotDone,
+    Reason,
+    Said,
+    SessionsMissed,
+    WeekToPlan,
+)
 
 RECOVERY_AFTER_BUILD_WEEKS = 3  # 3:1 — the 4th week of continuous building is lighter
 MISSED_TO_REPEAT = 2
@@ -44,42 +56,33 @@ class WeekReview:
 @dataclass(frozen=True, slots=True)
 class WeeklyDecision:
     action: Action
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     simplified: bool = False  # a busy week: hold, but with a shorter hard session
     extra: tuple[str, ...] = field(default=())
 
 
 def weekly_decision(review: WeekReview, build_streak: int) -> WeeklyDecision:
     """Decide next week from the week that ended and how many build weeks came in a row."""
-    flags = list(review.flags)
+    flags: list[Reason] = [Said(f) for f in review.flags]
     if flags:
-        flags += review.supporting
+        flags += [Said(s) for s in review.supporting]
     if review.deload_requested is not None:
-        asked = f"You asked for a deload on {day_label(review.deload_requested)}."
-        return WeeklyDecision("deload", (asked, *flags))
+        return WeeklyDecision("deload", (DeloadAsked(review.deload_requested), *flags))
     if len(flags) >= 2 or (review.rhr_flag and review.rpe_drift):
-        return WeeklyDecision("deload", ("Fatigue is adding up:", *flags))
+        return WeeklyDecision("deload", (FatigueAddingUp(), *flags))
     if len(review.missed_for_life) >= MISSED_TO_REPEAT:
-        days = ", ".join(day_label(d) for d in review.missed_for_life)
-        why = (
-            f"{len(review.missed_for_life)} sessions missed ({days}): we repeat the week, "
-            "nothing is made up."
-        )
-        return WeeklyDecision("repeat", (why,))
+        return WeeklyDecision("repeat", (SessionsMissed(review.missed_for_life),))
     if build_streak >= RECOVERY_AFTER_BUILD_WEEKS:
-        why = f"{build_streak} weeks of building in a row: a lighter week lets them sink in."
-        return WeeklyDecision("recovery", (why, *flags))
+        return WeeklyDecision("recovery", (BuildStreak(build_streak), *flags))
     if review.busy is not None and not flags:
-        return WeeklyDecision("hold", (review.busy,), simplified=True)
+        return WeeklyDecision("hold", (Said(review.busy),), simplified=True)
     if flags:
-        return WeeklyDecision("hold", ("One warning sign, so we hold:", *flags))
+        return WeeklyDecision("hold", (OneWarningSign(), *flags))
     if review.quality_one_over is not None:
-        return WeeklyDecision("hold", (review.quality_one_over,))
+        return WeeklyDecision("hold", (Said(review.quality_one_over),))
     if review.quality_missing is not None:
-        return WeeklyDecision("hold", (review.quality_missing,))
+        return WeeklyDecision("hold", (Said(review.quality_missing),))
     if review.quality_expected and review.quality_done is None:
-        return WeeklyDecision(
-            "hold", ("The week's quality session was not done, so we hold the step.",)
-        )
-    done = review.quality_done or "The week went to plan."
-    return WeeklyDecision("progress", (done, "No warning signs."))
+        return WeeklyDecision("hold", (QualityNotDone(),))
+    done: Reason = WeekToPlan() if review.quality_done is None else Said(review.quality_done)
+    return WeeklyDecision("progress", (done, NoWarningSigns()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from coach.decision import day_label
+from coach.english import change_texts, decision_texts, english
 from coach.microcycle import COOL_DOWN_MIN, WARM_UP_MIN
 from coach.model import Plan, RaceTarget, Rep, Session, Week
 from coach.paces import TrainingPaces, Units, format_distance, format_duration, format_pace
@@ -177,9 +178,12 @@ def week_to_dict(week: Week, units: Units) -> dict[str, Any]:
         "step": week.step,
         "phase": week.phase,
         "kind": week.kind,
-        "decision": {"action": week.decision.action, "reasons": list(week.decision.reasons)},
+        "decision": {
+            "action": week.decision.action,
+            "reasons": list(decision_texts(week.decision)),
+        },
         "planned_min": week.planned_min,
-        "changes": list(week.changes),
+        "changes": list(change_texts(week)),
         "sessions": [session_to_dict(s, units) for s in week.sessions],
     }
 
@@ -218,8 +222,9 @@ def paces_line(paces: TrainingPaces, units: Units) -> str:
 
 def week_heading(week: Week) -> str:
     step = f"step {week.step} ({week.phase})" if week.step else week.phase
+    name = "Lead-in week" if week.index < 0 else f"Week {week.index + 1}"  # never "Week 0"
     return (
-        f"Week {week.index + 1}, from {day_label(week.start)}: {week.kind}, {step}, "
+        f"{name}, from {day_label(week.start)}: {week.kind}, {step}, "
         f"{week.planned_min} min. Decision: {week.decision.action}."
     )
 
@@ -235,14 +240,12 @@ def plan_to_text(plan: Plan, units: Units, detail_weeks: int = 1) -> str:
         out.append("")
         out.append("Past weeks:")
         for w in plan.history:
-            out.append(f"  {week_heading(w)} {w.decision.reasons[0]}")
+            out.append(f"  {week_heading(w)} {english(w.decision.reasons[0])}")
     for i, w in enumerate((plan.week, *plan.upcoming)):
         out.append("")
         out.append(("This week — " if i == 0 else "Coming — ") + week_heading(w))
-        for r in w.decision.reasons:
-            out.append(f"  · {r}")
-        for c in w.changes:
-            out.append(f"  ! {c}")
+        out += [f"  · {r}" for r in decision_texts(w.decision)]
+        out += [f"  ! {c}" for c in change_texts(w)]
         if i < detail_weeks:
             for s in w.sessions:
                 out.append(

@@ -15,6 +15,7 @@ from coach.ladder import time_trial
 from coach.microcycle import MAX_EASY_MIN, MIN_EASY_MIN, hard_session
 from coach.model import Decision, Session, Week
 from coach.paces import TrainingPaces
+from coach.reasons import LeadIn
 
 FIRST_WEEK_INDEX = -1  # before week 0, the first full week
 
@@ -50,18 +51,14 @@ def short_week(profile: Profile, paces: TrainingPaces | None) -> Week:
             )
         else:
             sessions.append(Session(day, "rest", "Rest or active recovery", 0, None))
-    why = (
-        f"Welcome! A short first week from {day_label(start)}: "
-        + ("the 5K time trial and easy running" if trial else "easy running to settle in")
-        + f"; your first full week starts on {day_label(first_monday(start))}."
-    )
+    welcome = LeadIn(start, trial, first_monday(start))
     return Week(
         start=monday,
         index=FIRST_WEEK_INDEX,
         step=0,
         phase="first days",
         kind="assessment" if trial else "build",
-        decision=Decision("start", (why,)),
+        decision=Decision("start", (welcome,)),
         planned_min=sum(s.planned_min for s in sessions),
         sessions=tuple(sessions),
     )

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 from coach.paces import TrainingPaces
+from coach.reasons import Reason
 
 SessionType = Literal[
     "rest",
@@ -81,7 +82,7 @@ class Session:
 @dataclass(frozen=True, slots=True)
 class Decision:
     action: Action
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ class Week:
     decision: Decision
     planned_min: int
     sessions: tuple[Session, ...]
-    changes: tuple[str, ...] = ()  # what changed within the week after it was planned
+    changes: tuple[Reason, ...] = ()  # what changed within the week after it was planned
 
     def session_on(self, day: date) -> Session:
         return self.sessions[(day - self.start).days]

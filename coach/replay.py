@@ -60,7 +60,7 @@ from coach.microcycle import (
 )
 from coach.model import Action, Decision, Metrics, Plan, Session, Week, WeekKind
 from coach.moves import apply_moves, moves_said_by
-from coach.paces import TrainingPaces, format_duration, predict_race_s, training_paces
+from coach.paces import TrainingPaces, predict_race_s, training_paces
 from coach.paces import vdot_from_race as _vdot_from_race
 from coach.readiness import (
     BASELINE_DAYS,
@@ -74,6 +74,40 @@ from coach.readiness import (
     rhr_single_morning_flag,
     rhr_threshold,
     two_days_running,
+)
+from coach.reasons import (
+    AssumingToPlan,
+    BackAfterShortBreak,
+    CeilingHeld,
+    DeloadDidItsJob,
+    DeloadPlanned,
+    DeloadRequested,
+    EasyAfterIllness,
+    EndOfBlock,
+    HardDaysApart,
+    HowDoYouFeel,
+    NiggleChange,
+    NoResultYet,
+    PausedDays,
+    PausedWeek,
+    RaceDone,
+    RaceWeek,
+    ReadinessChange,
+    Reason,
+    RecoveryPlanned,
+    RepsByFeel,
+    Retest,
+    StaleResult,
+    StartingAtStep1,
+    StepPlanned,
+    Tapering,
+    TaperIsTheRecovery,
+    TrialLogged,
+    TrialStillNeeded,
+    TrialUnconfirmed,
+    WelcomeBack,
+    with_planned_minutes,
+    with_session_renamed,
 )
 
 DEFAULT_WEEKS_AHEAD = 4
@@ -525,7 +559,7 @@ def _shape(
     pending_deload = review.deload_requested if review is not None else state.deload_next
     if _paused_days(start, facts) >= PAUSED_WEEK_DAYS:
         reason = facts.pause_on(start + timedelta(days=3)) or "a break"
-        why = f"You're paused ({reason}); the plan waits for you."
+        why = PausedWeek(reason)
         return _Shape(
             "paused",
             state.step,
@@ -555,7 +589,7 @@ def _shape(
     if review is None:  # the week before has not finished: plan as if it goes to plan
         decision = weekly_decision(WeekReview(deload_requested=state.deload_next), state.streak)
         if decision.action == "progress":
-            decision = WeeklyDecision("progress", ("Assuming the week before goes to plan.",))
+            decision = WeeklyDecision("progress", (AssumingToPlan(),))
     else:
         decision = weekly_decision(review, state.streak)
     if decision.action == "recovery" and goal is not None and taper.absorbs_recovery(start, goal):
@@ -568,15 +602,12 @@ def _race_shape(
 ) -> _Shape:
     """A week the taper or the race touches: built at the runner's level, then redrawn
     day by day from the race date (coach/taper.py)."""
-    km = f"{goal.distance_m / 1000:g} km"
-    first = day_label(taper.taper_start(goal))
+    first = taper.taper_start(goal)
     days = taper.taper_days(goal.distance_m)
-    why = (
-        f"Race week: {km} on {day_label(goal.date)}. The taper since {first} keeps your "
-        "days with shorter runs and ends with a sharpener."
+    why: Reason = (
+        RaceWeek(goal.distance_m, goal.date, first)
         if kind == "race"
-        else f"Taper from {first}, {days} days before your {km} on {day_label(goal.date)}: "
-        "shorter runs on the same days, the pace of the quality work kept."
+        else Tapering(goal.distance_m, goal.date, first, days)
     )
     target, _ = _within_ceiling(state.base, state)
     main = _current_set(state, paces)
@@ -591,11 +622,8 @@ def _race_shape(
     )
 
 
-def _absorbed(goal: Goal) -> str:
-    return (
-        f"The taper from {day_label(taper.taper_start(goal))} is this block's recovery: "
-        "no separate lighter week before it, the same step and volume for now."
-    )
+def _absorbed(goal: Goal) -> Reason:
+    return TaperIsTheRecovery(taper.taper_start(goal))
 
 
 def _after_race_shape(race_week: Week, state: _State, paces: TrainingPaces | None) -> _Shape:
@@ -604,10 +632,7 @@ def _after_race_shape(race_week: Week, state: _State, paces: TrainingPaces | Non
     target = min(
         _floor5(state.base * RECOVERY_SHARE), _floor5(race_week.planned_min * PROGRESS_GAIN)
     )
-    why = (
-        f"The race is done: easy days first, then we build again; {target} minutes, at most "
-        "10 % above race week."
-    )
+    why = RaceDone(target)
     return _Shape(
         "recovery",
         state.step,
@@ -618,11 +643,11 @@ def _after_race_shape(race_week: Week, state: _State, paces: TrainingPaces | Non
     )
 
 
-def _within_ceiling(target: int, state: _State) -> tuple[int, str | None]:
+def _within_ceiling(target: int, state: _State) -> tuple[int, CeilingHeld | None]:
     """A build week's minutes, and why, when they are held below the plan's level."""
     if state.ceiling is not None and target > state.ceiling:
         why = state.ceiling_why or "at most 10 % above last week"
-        return state.ceiling, f"{state.ceiling} minutes: {why}."
+        return state.ceiling, CeilingHeld(state.ceiling, why)
     return target, None
 
 
@@ -635,16 +660,9 @@ def _start(
     profile: Profile, state: _State, paces: TrainingPaces | None, stale: RaceResult | None = None
 ) -> _Shape:
     if paces is None:
-        why = (
-            "No recent race or time trial: this week's quality session is a 5K time trial "
-            "so every pace after it is yours."
-        )
+        why: Reason = NoResultYet()
         if stale is not None:
-            why = (
-                f"Your {stale.distance_m / 1000:g} km in {format_duration(stale.time_s)} is "
-                f"from {stale.date:%b %Y}, more than 8 weeks ago: fitness moves, so this "
-                "week's quality session is a 5K time trial and every pace after it is yours."
-            )
+            why = StaleResult(stale.distance_m, stale.time_s, stale.date)
         state.step = 0
         return _Shape(
             "assessment",
@@ -655,12 +673,8 @@ def _start(
             ladder.time_trial(),
         )
     fit = profile.fitness
-    source = "your result"
-    if fit is not None:
-        source = f"your {fit.distance_m / 1000:g} km in {format_duration(fit.time_s)}"
-    why = (
-        f"Starting at step 1 from {source}: short controlled reps while the legs "
-        f"relearn speed, {state.base} minutes this week."
+    why = StartingAtStep1(
+        None if fit is None else fit.distance_m, None if fit is None else fit.time_s, state.base
     )
     state.step = ladder.FIRST_STEP
     return _Shape(
@@ -678,22 +692,14 @@ def _resume(start: date, facts: _Facts, state: _State, paces: TrainingPaces | No
     if days_off >= LONG_BREAK_DAYS:
         state.step = max(ladder.FIRST_STEP, state.step - 1)
         state.base = max(_floor5(state.base * RESUME_SHARE), 60)
-        why = (
-            f"Welcome back after {days_off} days off: one step down to step {state.step} "
-            f"and {state.base} minutes, then we build again."
-        )
+        why: Reason = WelcomeBack(days_off, state.step, state.base)
     else:
         state.step = max(state.step, ladder.FIRST_STEP)
-        days = "1 day" if days_off == 1 else f"{days_off} days"
-        why = f"Back after {days} off: same step, same volume."
+        why = BackAfterShortBreak(days_off)
     target, held = _within_ceiling(state.base, state)
-    reasons = (why,) if held is None else (why, held)
+    reasons: tuple[Reason, ...] = (why,) if held is None else (why, held)
     if _last_pause_was_illness(start, facts):
-        reasons = (
-            *reasons,
-            "How do you feel now? Tell me if anything is still off: the first runs back "
-            "are easy either way.",
-        )
+        reasons = (*reasons, HowDoYouFeel())
     return _Shape(
         "build",
         state.step,
@@ -710,11 +716,11 @@ def _apply(
     """Turn a decision into next week's step, volume and sessions."""
     action: Action = decision.action
     step_set = _current_set(state, paces)
-    reasons = list(decision.reasons)
+    reasons: list[Reason] = list(decision.reasons)
     start = previous.start + timedelta(days=7)
     if action in ("progress", "hold") and state.retest_on is not None and start >= state.retest_on:
         state.retest_on = None
-        reasons.append("Three weeks after the slower trial: a re-test tells fatigue from fitness.")
+        reasons.append(Retest())
         target, _ = _within_ceiling(state.base, state)
         return _shaped(
             "assessment", state.step, "time trial", action, reasons, target, ladder.time_trial()
@@ -725,13 +731,13 @@ def _apply(
         # the same volume rather than spiralling down.
         normal = state.last_build or state.base
         target = 5 * round(normal * DELOAD_SHARE / 5)
-        reasons.append(f"So: {target} minutes, and a technique run instead of the hard session.")
+        reasons.append(DeloadPlanned(target))
         return _shaped("deload", state.step, "deload", action, reasons, target, ladder.technique())
     if action == "recovery":
         # A quarter below the build week it follows, as planned (which the 10 % ceiling or
         # the runner's days may have kept under the plan's level).
         target = _floor5(min(state.base, state.build_planned or state.base) * RECOVERY_SHARE)
-        reasons.append(f"So: {target} minutes; the quality session is kept but shorter.")
+        reasons.append(RecoveryPlanned(target))
         return _shaped(
             "recovery", state.step, "recovery", action, reasons, target, ladder.shorter(step_set)
         )
@@ -755,24 +761,24 @@ def _apply(
         # The ladder starts after the assessment; if something cut it short and there is
         # still no result, the time trial comes first.
         if paces is None and previous.kind != "assessment":
-            reasons.append("Still no 5K result: this week's quality session is the time trial.")
+            reasons.append(TrialStillNeeded())
             return _shaped(
                 "assessment", 0, "assessment", action, reasons, state.base, ladder.time_trial()
             )
         state.step = ladder.FIRST_STEP
         if paces is None:
-            reasons.append("No time trial logged yet: reps go by feel until you log one.")
+            reasons.append(RepsByFeel())
     elif previous.kind == "assessment":
         pass  # an end-of-block trial: the step is already the blend phase
     elif previous.kind == "deload":
         # Back to the step the deload interrupted, at the volume before it.
-        reasons = ["The lighter week did its job: no warning signs now."]
+        reasons = [DeloadDidItsJob()]
     elif (state.step == 5) or (
         state.step == ladder.BLEND_STEP and state.since_trial >= TRIAL_EVERY_BLEND_WEEKS
     ):
         state.since_trial = 0
         trial_step, state.step = state.step, ladder.BLEND_STEP
-        reasons.append("End of the block: a 5K time trial recalibrates every pace.")
+        reasons.append(EndOfBlock())
         target, _ = _within_ceiling(state.base, state)
         return _shaped(
             "assessment", trial_step, "time trial", action, reasons, target, ladder.time_trial()
@@ -783,11 +789,11 @@ def _apply(
         state.base = max(state.base, min(state.cap, _floor5(state.base * PROGRESS_GAIN)))
     main = ladder.step_main_set(state.step, paces, state.blend_variant)
     target, held = _within_ceiling(state.base, state)
-    reasons.append(f"So: step {state.step} ({main.title}), {held or f'{target} minutes.'}")
+    reasons.append(StepPlanned(state.step, main.title, target, held))
     return _shaped("build", state.step, ladder.PHASES[state.step], action, reasons, target, main)
 
 
-def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
+def _trial_note(previous: Week | None, facts: _Facts) -> Reason | None:
     """A time trial in the week that ended recalibrates every pace: say so, with numbers."""
     if previous is None:
         return None
@@ -797,15 +803,11 @@ def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
     if pending and not trials:
         day, vdot = pending[-1]
         was = facts.vdot_on(day)
-        return (
-            f"{day_label(day)}'s result would lift VDOT from {was or 0:.1f} to {vdot:.1f}, "
-            "more than 10 %: confirm it and every pace follows; until then they stay."
-        )
+        return TrialUnconfirmed(day, was, vdot)
     if not trials:
         return None
     vdot = trials[-1][1]
-    five_k = format_duration(predict_race_s(vdot, 5000))
-    return f"Time trial logged: VDOT {vdot:.1f} (a {five_k} 5K); every pace is recalibrated."
+    return TrialLogged(vdot, predict_race_s(vdot, 5000))
 
 
 def _shaped(
@@ -813,7 +815,7 @@ def _shaped(
     step: int,
     phase: str,
     action: Action,
-    reasons: list[str],
+    reasons: list[Reason],
     target: int,
     main: ladder.MainSet,
 ) -> _Shape:
@@ -878,7 +880,7 @@ def _for_goal(shape: _Shape, facts: _Facts, quality_date: date) -> _Shape:
     if main == shape.main:
         return shape
     d = shape.decision
-    reasons = tuple(r.replace(shape.main.title, main.title) for r in d.reasons)
+    reasons = tuple(with_session_renamed(r, shape.main.title, main.title) for r in d.reasons)
     return replace(shape, main=main, decision=replace(d, reasons=reasons))
 
 
@@ -892,7 +894,7 @@ def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
         return shape
     old, new = shape.main.title, main.title
     d = shape.decision
-    reasons = tuple(r.replace(old, new) for r in d.reasons)
+    reasons = tuple(with_session_renamed(r, old, new) for r in d.reasons)
     return replace(shape, main=main, decision=replace(d, reasons=reasons))
 
 
@@ -902,10 +904,10 @@ def _adjust(
     state: _State,
     last_hard: date | None,
     next_fixed_hard: date | None,
-) -> tuple[tuple[Session, ...], list[str]]:
+) -> tuple[tuple[Session, ...], list[Reason]]:
     """What happened inside the week: pauses, a deload request, readiness, 48 h spacing."""
     out = list(sessions)
-    changes: list[str] = []
+    changes: list[Reason] = []
     start, end = sessions[0].date, sessions[-1].date
     request = next((d for d in facts.deloads if start <= d <= end), None)
     for i, s in enumerate(out):
@@ -917,7 +919,7 @@ def _adjust(
         niggled = niggles.eased(s, facts.niggles)  # pain when running: easy or rest
         if niggled is not None:
             out[i] = niggled[0]
-            changes.append(f"{day_label(s.date)}: {niggled[1]}")
+            changes.append(NiggleChange(s.date, niggled[1]))
             continue
         if facts.pauses and _illness_ended_on(s.date, facts):
             state.easy_runs_owed = EASY_RUNS_AFTER_ILLNESS
@@ -926,7 +928,7 @@ def _adjust(
             if s.hard and s.type != "race":
                 why = "Back from illness: two easy runs come before any hard session."
                 out[i] = easy_instead(s, why)
-                changes.append(f"{day_label(s.date)}: easy instead of {s.title}. {why}")
+                changes.append(EasyAfterIllness(s.date, s.title))
                 continue
         if request is not None and s.date >= request and s.type != "race":
             out[i] = lighter(s, ladder.technique(), "Lighter: you asked for a deload.")
@@ -935,21 +937,17 @@ def _adjust(
             swap = _readiness_swap(s, facts)
             if swap is not None:
                 out[i] = easy_instead(s, swap)
-                changes.append(f"{day_label(s.date)}: {swap}")
+                changes.append(ReadinessChange(s.date, swap))
         elif s.type in EASED_TYPES:
             ease = _readiness_ease(s, facts)
             if ease is not None:
                 out[i] = eased(s, ease)
-                changes.append(f"{day_label(s.date)}: {ease}")
+                changes.append(ReadinessChange(s.date, ease))
     paused = [s.date for s in out if facts.pause_on(s.date) is not None]
     if paused:
-        changes.insert(0, f"Paused from {day_label(paused[0])} to {day_label(paused[-1])}.")
+        changes.insert(0, PausedDays(paused[0], paused[-1]))
     if request is not None:
-        changes.insert(
-            0,
-            f"You asked for a deload on {day_label(request)}: the rest of the week "
-            "is lighter, and next week is a deload week.",
-        )
+        changes.insert(0, DeloadRequested(request))
         state.deload_next = request
     # Hard days stay at least 48 h apart, across the week boundary and before a race too.
     for i, s in enumerate(out):
@@ -959,9 +957,7 @@ def _adjust(
         too_close_after = next_fixed_hard is not None and 0 <= (next_fixed_hard - s.date).days < 2
         if too_close_before or too_close_after:
             out[i] = easy_instead(s, "Easy today: hard days stay 48 h apart.")
-            changes.append(
-                f"{day_label(s.date)}: easy instead of {s.title}, to keep 48 h between hard days."
-            )
+            changes.append(HardDaysApart(s.date, s.title))
         else:
             last_hard = s.date
     return tuple(out), changes
@@ -1230,8 +1226,8 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         if planned_at_start != shape.target_min:
             # Runs that do not fit the runner's days leave the week shorter: every number
             # in the decision is the one planned.
-            said, planned = f"{shape.target_min} minutes", f"{planned_at_start} minutes"
-            reasons = tuple(r.replace(said, planned) for r in reasons)
+            said, planned = shape.target_min, planned_at_start
+            reasons = tuple(with_planned_minutes(r, said, planned) for r in reasons)
         trial = _trial_note(previous, facts)
         reasons = reasons if trial is None else (trial, *reasons)
         weeks.append(

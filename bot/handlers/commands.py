@@ -120,7 +120,8 @@ def week(turn: Turn, update: Update) -> None:
         return
     plan = _plan(turn, weeks_ahead=1)
     current = plan.week
-    lines = [texts.WEEK_HEADING.format(number=current.index + 1, start=day_label(current.start))]
+    heading = texts.LEAD_IN_HEADING if current.index < 0 else texts.WEEK_HEADING
+    lines = [heading.format(number=current.index + 1, start=day_label(current.start))]
     lines += render.week_lines(current, _marks(turn, current))
     lines += ["", render.decision_html(current), ""]
     if plan.upcoming:

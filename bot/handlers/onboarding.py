@@ -55,6 +55,7 @@ from coach.history import (
     WEEKDAYS,
     Event,
     GoalSet,
+    History,
     Profile,
     ProfileChange,
     TimeTrial,
@@ -62,6 +63,7 @@ from coach.history import (
     profile_to_dict,
 )
 from coach.paces import Units, format_duration, training_paces, vdot_from_race
+from coach.replay import plan
 
 FLOW = "onboarding"
 MIN_RUN_DAYS, MAX_RUN_DAYS = 2, 7
@@ -331,11 +333,11 @@ def today_for(turn: Turn, draft: Draft) -> date:
 
 
 def plan_start(turn: Turn, draft: Draft) -> date:
-    """An existing plan keeps its start date; a new one starts next Monday."""
+    """An existing plan keeps its start date; a new one starts tomorrow (or today, a Monday)."""
     profile = turn.athlete.profile
     if profile is not None:
         return date.fromisoformat(profile["start_date"])
-    return coaching.next_monday(today_for(turn, draft))
+    return coaching.first_day(today_for(turn, draft))
 
 
 # --- 1. race ----------------------------------------------------------------------------------
@@ -917,7 +919,7 @@ def new_profile(turn: Turn, answers: Answers, today: date) -> Profile:
     race, goal = answers.race, answers.goal
     return profile_from_dict(
         {
-            "start_date": coaching.next_monday(today).isoformat(),
+            "start_date": coaching.first_day(today).isoformat(),
             "fitness": None
             if race is None
             else {"distance_m": race.distance_m, "time_s": race.time_s, "date": today.isoformat()},
@@ -1016,12 +1018,38 @@ def finish(turn: Turn, draft: Draft, edit: int | None) -> None:
     turn.say(text, edit=edit)
 
 
+def lead_in_first_run(profile: Profile, today: date) -> str | None:
+    """A new plan that starts mid-week: the lead-in week's first run and the first Monday,
+    read from the coach's own plan so the words match what the morning message sends."""
+    if profile.start_date.weekday() == 0:
+        return None
+    lead_in = plan(History(profile), today, weeks_ahead=0).weeks[0]
+    monday = lead_in.start + timedelta(days=7)
+    first = next((s for s in lead_in.sessions if s.planned_min > 0), None)
+    if first is None:
+        return common_texts.PLAN_STARTS_ON.format(day=long_date(monday))
+    when = (
+        texts.FIRST_RUN_TOMORROW
+        if first.date == today + timedelta(days=1)
+        else texts.FIRST_RUN_ON.format(day=long_date(first.date))
+    )
+    what = (
+        texts.FIRST_RUN_TRIAL
+        if first.type == "time_trial"
+        else texts.FIRST_RUN_EASY.format(minutes=first.planned_min)
+    )
+    return texts.LEAD_IN_STARTS.format(when=when, what=what, monday=long_date(monday))
+
+
 def welcome(turn: Turn, answers: Answers, profile: Profile, today: date, editing: bool) -> str:
     name = name_of(turn)
     parts = [
         texts.PROFILE_UPDATED.format(name=name) if editing else texts.ALL_SET.format(name=name)
     ]
-    if profile.start_date > today:
+    first_run = None if editing else lead_in_first_run(profile, today)
+    if first_run is not None:
+        parts.append(first_run)
+    elif profile.start_date > today:
         parts.append(common_texts.PLAN_STARTS_ON.format(day=long_date(profile.start_date)))
     elif editing:
         parts.append(texts.PLAN_RUNNING.format(day=long_date(profile.start_date)))

@@ -19,6 +19,7 @@ RHR_CHANGED_TODAY = (
 PAUSED_TODAY = "You're paused ({reason}). Rest up; send /resume when you're ready."
 
 WEEK_HEADING = "<b>Week {number}</b>, from {start}"
+LEAD_IN_HEADING = "<b>Lead-in week</b>, from {start}"  # the short week before week 1
 WEEK_NEXT = "<b>Next week</b> ({action}): {outline}"
 WEEK_NOTHING_NEXT = "<b>Next week:</b> nothing planned yet."
 

@@ -160,6 +160,12 @@ SUMMARY_NO_NEW_GOAL = "Goal race: no change"
 ALL_SET = "<b>You're all set, {name}!</b>"
 PROFILE_UPDATED = "<b>Profile updated, {name}.</b> Your history is kept, runs and all."
 PLAN_STARTS_TODAY = "Your plan starts today."
+# A new plan starts now: a short lead-in week, then the first full week on Monday.
+LEAD_IN_STARTS = "Your first run is {when}, {what}; your first full week starts <b>{monday}</b>."
+FIRST_RUN_TOMORROW = "<b>tomorrow</b>"
+FIRST_RUN_ON = "on <b>{day}</b>"
+FIRST_RUN_EASY = "an easy {minutes} min"
+FIRST_RUN_TRIAL = "the 5K time trial"
 PLAN_RUNNING = "Your plan carries on from the week it started, {day}."
 CHANGE_FROM_TOMORROW = (
     "Your new days count from tomorrow, <b>{day}</b>; the weeks behind you stay as they were."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from coach.english import decision_texts
 from coach.history import DeloadRequest, Event, History, Pause, Resume, Run, Skipped
 from coach.replay import plan
 from coach.simulate import simulate
@@ -35,15 +36,15 @@ def test_skipping_only_the_quality_session_holds_the_step() -> None:
     history = _week_as_planned(compliant_weeks(make_history(), 1), 1, "skip")
     week = plan(history, MONDAY + timedelta(weeks=2)).week
     assert week.decision.action == "hold" and week.step == 2
-    assert "The week went to plan." not in week.decision.reasons
-    assert "Wed 14 Jan's 6×200 m controlled was skipped (work)" in week.decision.reasons[0]
+    assert "The week went to plan." not in decision_texts(week.decision)
+    assert "Wed 14 Jan's 6×200 m controlled was skipped (work)" in decision_texts(week.decision)[0]
 
 
 def test_a_changed_quality_session_counts_only_when_the_runner_did_it() -> None:
     base = compliant_weeks(make_history(), 1)
     changed = plan(_week_as_planned(base, 1, "changed"), MONDAY + timedelta(weeks=2)).week
     assert changed.decision.action == "hold" and changed.step == 2
-    assert "was changed" in changed.decision.reasons[0]
+    assert "was changed" in decision_texts(changed.decision)[0]
     anyway = plan(_week_as_planned(base, 1, "did it anyway"), MONDAY + timedelta(weeks=2)).week
     assert anyway.decision.action == "progress" and anyway.step == 3
 
@@ -54,7 +55,7 @@ def test_after_a_9_day_illness_the_lower_step_stays_until_done_and_easy_runs_com
     paused = kinds.index("paused")
     resumed, after = p.weeks[paused + 1], p.weeks[paused + 2]
     assert resumed.decision.action == "resume" and resumed.step == p.weeks[paused].step - 1
-    assert any("How do you feel" in r for r in resumed.decision.reasons)
+    assert any("How do you feel" in r for r in decision_texts(resumed.decision))
     # The pause covered the resumed week's quality day: the lower step was never done.
     assert after.decision.action == "hold" and after.step == resumed.step
     # The first two runs after the illness are easy, whatever the plan had on those days.
@@ -75,7 +76,7 @@ def test_the_first_full_week_after_resume_is_at_most_15_percent_above_what_was_r
         history = with_events(history, Run(start + timedelta(days=offset), 40, rpe=3))
     week = plan(history, start + timedelta(weeks=1)).week
     assert week.planned_min == 90  # 80 + 15 %, rounded down to 5 minutes
-    assert any("above the 80 you ran last week" in r for r in week.decision.reasons)
+    assert any("above the 80 you ran last week" in r for r in decision_texts(week.decision))
 
 
 def test_a_deload_after_a_recovery_week_is_35_percent_below_the_build_week() -> None:

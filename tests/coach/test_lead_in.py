@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coach.describe import week_heading
+from coach.english import decision_texts
 from coach.history import History, RaceResult, TimeTrial
 from coach.replay import plan
 from tests.coach.strategies import history_and_today
@@ -27,7 +29,7 @@ def test_a_wednesday_start_gets_easy_runs_until_sunday_then_the_usual_first_week
     runs = [s for s in first.sessions[2:] if s.type != "rest"]
     assert runs and all(s.type == "easy" and not s.hard for s in runs)
     assert {s.date.weekday() for s in runs} <= set(history.profile.run_days)
-    assert "Mon 12 Jan" in first.decision.reasons[0]
+    assert "Mon 12 Jan" in decision_texts(first.decision)[0]
     full = p.upcoming[0]
     assert full.start == NEXT_MONDAY and full.index == 0
     assert full == plan(make_history(start_date=NEXT_MONDAY), WEDNESDAY).week
@@ -73,3 +75,9 @@ def test_a_short_first_week_changes_nothing_from_the_first_monday(
             assert s.date.weekday() in history.profile.run_days
             assert s.type in ("easy", "time_trial"), s
     assert any(s.type == "rest" for s in first.sessions)
+
+
+def test_the_cli_names_the_short_week_lead_in_week_never_week_0() -> None:
+    p = plan(make_history(start_date=WEDNESDAY), WEDNESDAY)
+    assert week_heading(p.week).startswith("Lead-in week, from Mon 5 Jan")
+    assert week_heading(p.upcoming[0]).startswith("Week 1, from Mon 12 Jan")

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coach import taper
+from coach.english import decision_texts
 from coach.history import (
     MIN_WEEKLY_MINUTES,
     Goal,
@@ -44,7 +45,7 @@ def _normal_build(week: Week) -> bool:
     return (
         week.kind == "build"
         and week.decision.action in ("start", "progress", "hold", "repeat")
-        and not any(m in r for r in week.decision.reasons for m in SPECIAL_CEILINGS)
+        and not any(m in r for r in decision_texts(week.decision) for m in SPECIAL_CEILINGS)
     )
 
 

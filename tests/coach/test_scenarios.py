@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from coach.english import change_texts, decision_texts
 from coach.history import (
     DeloadRequest,
     Pause,
@@ -43,7 +44,7 @@ def test_progress_reasons_quote_the_session_and_its_numbers() -> None:
     week = plan(history, history.profile.start_date + timedelta(days=7)).week
     assert week.decision.action == "progress"
     assert "Wed 7 Jan's 8×150 m controlled felt 6/10 against a target of 6." in (
-        week.decision.reasons
+        decision_texts(week.decision)
     )
     assert week.planned_min == 195  # 180 + 10 %, rounded down to 5 minutes
 
@@ -62,7 +63,7 @@ def test_rising_resting_hr_with_rpe_drift_deloads_within_a_week() -> None:
     # Week 4 was planned as recovery (3:1) — check the decision the week after it.
     next_week = plan(history, start + timedelta(days=7)).week
     assert next_week.kind == "deload"
-    reasons = " ".join(next_week.decision.reasons)
+    reasons = " ".join(decision_texts(next_week.decision))
     # The baseline is every morning before the last three: 50 for three weeks, then 52-55.
     assert "Resting HR averaged 58 over the last 3 mornings, 7 above your 51 baseline" in reasons
     # Week 4 was the recovery week: its set was the shorter 4×400, and its title says so.
@@ -83,7 +84,7 @@ def test_a_deload_request_lightens_the_rest_of_the_week_and_the_next() -> None:
     before = plan(history, thursday).week
     history = with_events(history, DeloadRequest(thursday))
     after = plan(history, thursday)
-    assert "You asked for a deload on Thu 22 Jan" in after.week.changes[0]
+    assert "You asked for a deload on Thu 22 Jan" in change_texts(after.week)[0]
     for old, new in zip(before.sessions, after.week.sessions, strict=True):
         if new.date < thursday:
             assert old == new  # what is done is done
@@ -109,7 +110,7 @@ def test_two_sessions_missed_for_work_repeat_the_week() -> None:
     week = plan(history, start + timedelta(days=7)).week
     assert week.decision.action == "repeat"
     assert week.step == plan(history, start).week.step
-    assert "Mon 12 Jan, Fri 16 Jan" in week.decision.reasons[0]
+    assert "Mon 12 Jan, Fri 16 Jan" in decision_texts(week.decision)[0]
 
 
 def test_illness_pauses_and_resumes_one_step_lower() -> None:
@@ -118,7 +119,7 @@ def test_illness_pauses_and_resumes_one_step_lower() -> None:
     paused = kinds.index("paused")
     before, resumed = p.weeks[paused - 1], p.weeks[paused + 1]
     assert resumed.decision.action == "resume"
-    assert "9 days off" in resumed.decision.reasons[0]
+    assert "9 days off" in decision_texts(resumed.decision)[0]
     assert resumed.step == max(1, before.step - 1)
     # The days before the pause keep their runs (issue 8); every day from it is rest.
     week = p.weeks[paused]
@@ -166,7 +167,7 @@ def test_no_result_starts_with_a_time_trial_that_sets_the_paces() -> None:
     later = plan(history, trial_day.date + timedelta(days=5))
     assert later.vdot is not None and round(later.vdot, 1) == 38.3
     assert later.week.step == 1
-    reasons = " ".join(later.week.decision.reasons)
+    reasons = " ".join(decision_texts(later.week.decision))
     assert "Time trial logged: VDOT 38.3 (a 25:00 5K)" in reasons
 
 
@@ -188,7 +189,7 @@ def test_a_flagged_morning_turns_todays_hard_session_into_an_easy_run() -> None:
     week = plan(history, wednesday).week
     today = week.session_on(wednesday)
     assert today.type == "easy" and not today.hard
-    assert "resting HR 59, 9 above your 50 baseline" in week.changes[0]
+    assert "resting HR 59, 9 above your 50 baseline" in change_texts(week)[0]
 
 
 def test_a_busy_week_holds_with_shorter_sessions() -> None:
@@ -202,7 +203,7 @@ def test_a_busy_week_holds_with_shorter_sessions() -> None:
     assert following.week.decision.action == "hold"
     assert following.week.step == this.week.step
     assert following.week.planned_min < this.week.planned_min
-    assert "Life stress was high on 2 days" in following.week.decision.reasons[0]
+    assert "Life stress was high on 2 days" in decision_texts(following.week.decision)[0]
 
 
 def test_every_fourth_week_of_building_is_lighter() -> None:
@@ -225,7 +226,7 @@ def test_after_a_busy_week_volume_comes_back_gently_and_says_so() -> None:
     assert after.decision.action == "progress" and after.kind == "build"
     assert after.planned_min == int(busy.planned_min * 1.1) < 195
     assert f"{after.planned_min} minutes: at most 10 % above last week." in " ".join(
-        after.decision.reasons
+        decision_texts(after.decision)
     )
 
 
@@ -239,7 +240,7 @@ def test_the_starting_result_is_not_announced_as_a_time_trial() -> None:
         ),
     )
     week = plan(history, history.profile.start_date + timedelta(days=7)).week
-    assert not any("Time trial logged" in r for r in week.decision.reasons)
+    assert not any("Time trial logged" in r for r in decision_texts(week.decision))
 
 
 def test_a_requested_deload_survives_a_short_pause() -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from coach.describe import describe_session
+from coach.english import decision_texts
 from coach.ladder import shorter, step_main_set
 from coach.load import ewma_series, seeded_daily_load
 from coach.paces import format_duration, format_pace, training_paces
@@ -41,7 +42,7 @@ def test_a_decision_quotes_the_minutes_planned() -> None:
     history = make_history(run_days=(1, 3, 5), quality_day=1, long_run_day=5, weekly_minutes=360)
     history = compliant_weeks(history, 1)
     week = plan(history, MONDAY + timedelta(weeks=1)).week
-    assert f"{week.planned_min} minutes" in " ".join(week.decision.reasons)
+    assert f"{week.planned_min} minutes" in " ".join(decision_texts(week.decision))
 
 
 def test_seeded_averages_start_at_the_stated_load() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import coaching
 from bot.store import repo
@@ -102,8 +103,9 @@ async def test_happy_path_with_buttons(tmp_path: Path) -> None:
         assert profile.run_days == (1, 3, 5, 6)
         assert (profile.quality_day, profile.long_run_day) == (3, 6)
         assert profile.weekly_minutes == 240 and profile.units == "mi" and profile.goal is None
-        assert profile.start_date.weekday() == 0
-        assert today(h) - timedelta(days=1) <= profile.start_date <= today(h) + timedelta(days=7)
+        # Tomorrow where the runner is (Berlin may be a day ahead of UTC), or today if Monday.
+        berlin_today = h.clock.now().astimezone(ZoneInfo("Europe/Berlin")).date()
+        assert profile.start_date == coaching.first_day(berlin_today)
         assert stored_settings(h) == ("Europe/Berlin", time(6, 30), time(20, 0), "mi")
         assert stored_state(h) is None
 
@@ -181,7 +183,7 @@ async def test_bad_answers_are_explained_and_change_nothing(tmp_path: Path) -> N
             await check_refused(h, bad_answers)
             await h.say(ANA, good_answer)
         yesterday = today(h) - timedelta(days=1)
-        plan_start = today(h) + timedelta(days=5)  # the Monday after
+        plan_start = coaching.first_day(today(h))  # a new plan starts tomorrow
         await check_refused(
             h,
             [
