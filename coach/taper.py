@@ -112,6 +112,11 @@ def race_days(
     if last < race.date - timedelta(days=n) or first > race.date + timedelta(days=after):
         return sessions
     sharp = _sharpener_day(race, quality_day, run_days)
+    rest = {s.date for s in sessions if s.type == "rest"}
+    if sharp in rest:
+        # A run day the week left as rest (too few minutes for every day) stays rest: the
+        # sharpener goes to the nearest run of the same week inside its window, if any.
+        sharp = _nearest_run(sharp, race, [s.date for s in sessions if s.date not in rest])
     out = []
     for s in sessions:
         k = (race.date - s.date).days
@@ -151,6 +156,12 @@ def _sharpener_day(race: Goal, quality_day: int, run_days: tuple[int, ...]) -> d
             abs((race.date - d).days - 4) - QUALITY_DAY_WEIGHT * (d.weekday() == quality_day)
         ),
     )
+
+
+def _nearest_run(sharp: date, race: Goal, runs: list[date]) -> date | None:
+    lo, hi = SHARPENER_DAYS_OUT
+    window = [d for d in runs if lo <= (race.date - d).days <= hi]
+    return min(window, key=lambda d: abs((d - sharp).days), default=None)
 
 
 def _share(k: int, n: int) -> float:

@@ -116,3 +116,22 @@ def test_the_week_after_the_race_is_at_most_ten_percent_above_race_week() -> Non
     after = p.weeks[kinds.index("race") + 1]
     assert after.planned_min <= race_week.planned_min * 1.1
     assert not any(s.hard for s in after.sessions[: taper.easy_days_after(10000) - 1])
+
+
+def test_the_sharpener_never_takes_the_weeks_rest_day() -> None:
+    """Found by the rest-day property: a 7-day runner on few minutes has rest days among
+    their run days, and the sharpener 4 days out landed on one, leaving no rest that week."""
+    history = make_history(
+        start_date=date(2025, 1, 6),
+        fitness=None,
+        run_days=(0, 1, 2, 3, 4, 5, 6),
+        quality_day=0,
+        long_run_day=4,
+        weekly_minutes=137,
+        goal=goal_on(date(2025, 4, 9), 5000),
+    )
+    p = plan(history, date(2025, 3, 3), weeks_ahead=6)
+    for week in p.weeks:
+        assert any(s.type == "rest" for s in week.sessions), week.start
+    window = [s for d, s in _sessions(p).items() if 3 <= (date(2025, 4, 9) - d).days <= 7]
+    assert sum(s.hard for s in window) == 1  # the sharpener moved to a run, not dropped
