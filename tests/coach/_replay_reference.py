@@ -1,0 +1,1127 @@
+"""The replay: `plan(history, today)` rebuilds every week from the start date.
+
+Each week is decided from the week before it (or, for weeks that have not happened yet,
+as if everything goes to plan), then built, then adjusted for what happened inside it:
+pauses, a deload request, a morning when resting HR said "not today". Only events dated
+on or before `today` are read, so the future never rewrites the past.
+"""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from coach import ladder, results
+from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
+from coach.history import (
+    HEALTH_REASONS,
+    Cross,
+    DeloadRequest,
+    Goal,
+    GoalSet,
+    History,
+    Pause,
+    Profile,
+    ProfileChange,
+    RaceResult,
+    RestingHR,
+    Resume,
+    Run,
+    Skipped,
+    TimeTrial,
+    Wellness,
+    merge_runs,
+    profile_on,
+)
+from coach.load import (
+    ACUTE_DAYS,
+    ACWR_WARNING,
+    CHRONIC_DAYS,
+    MONOTONY_WARNING,
+    ewma_series,
+    monotony,
+    strain,
+)
+from coach.microcycle import WeekRecipe, build_week, easy_instead, lighter, rest_instead
+from coach.model import Action, Decision, Metrics, Plan, Session, Week, WeekKind
+from coach.paces import TrainingPaces, format_duration, predict_race_s, training_paces
+from coach.paces import vdot_from_race as _vdot_from_race
+from coach.readiness import (
+    BASELINE_DAYS,
+    BASELINE_MAX_DAYS,
+    BASELINE_MIN_READINGS,
+    SLEEP_TARGET_H,
+    WEEKLY_MIN_READINGS,
+    RhrBaseline,
+    declining_performance,
+    rhr_recent_flag,
+    rhr_single_morning_flag,
+    rhr_threshold,
+    two_days_running,
+)
+
+DEFAULT_WEEKS_AHEAD = 4
+VOLUME_CAP = 1.3  # the return to speed is not a mileage build: at most +30 % on the start
+PROGRESS_GAIN = 1.10
+DELOAD_SHARE = 0.65  # 35 % below the last normal build week (COACHING.md: 30-40 %)
+RECOVERY_SHARE = 0.75
+BUSY_SHARE = 0.8
+TAPER_SHARE = 0.6
+RACE_WEEK_SHARE = 0.45
+RESUME_SHARE = 0.8
+RESUME_GAIN = 1.15  # the first full week after a break: at most 15 % above what was run
+RESUME_FLOOR_MIN = 60  # ... but after a week fully off, an hour of easy running, not nothing
+LONG_BREAK_DAYS = 7
+ILLNESS_DAYS, EASY_RUNS_AFTER_ILLNESS = 5, 2
+PAUSED_WEEK_DAYS = 4
+TRIAL_EVERY_BLEND_WEEKS = 6
+MISSING_RPE = 4  # a run logged without RPE (a watch file) counts as easy until told
+
+
+def _floor5(minutes: float) -> int:
+    return int(minutes // 5 * 5)
+
+
+# --- the facts, indexed once -----------------------------------------------------------
+
+
+@dataclass
+class _Facts:
+    """The history's events dated on or before today, indexed for the replay."""
+
+    runs: dict[date, Run] = field(default_factory=dict)
+    rhr: list[tuple[date, int]] = field(default_factory=list)
+    rhr_dates: list[date] = field(default_factory=list)
+    wellness: dict[date, list[Wellness]] = field(default_factory=lambda: defaultdict(list))
+    skipped: dict[date, Skipped] = field(default_factory=dict)
+    loads: dict[date, float] = field(default_factory=lambda: defaultdict(float))
+    load_origin: date = date.min
+    load_seed: float = 0.0
+    load_series: list[float] = field(default_factory=list)  # one per day, origin..today
+    acute: list[float] = field(default_factory=list)  # EWMA of load_series, 7 days
+    chronic: list[float] = field(default_factory=list)  # EWMA of load_series, 28 days
+    rhr_sums: list[float] = field(default_factory=list)  # prefix sums of bpm and bpm²,
+    rhr_squares: list[float] = field(default_factory=list)  # for O(1) baselines
+    fitness: list[tuple[date, float]] = field(default_factory=list)  # (date, vdot), by date
+    fitness_dates: list[date] = field(default_factory=list)
+    trials: list[tuple[date, float]] = field(default_factory=list)  # logged time trials only
+    deloads: list[date] = field(default_factory=list)
+    pauses: list[tuple[date, date, str]] = field(default_factory=list)  # inclusive ranges
+    goals: list[tuple[date, Goal | None]] = field(default_factory=list)  # (set on, goal)
+    first_day: date | None = None
+    stale: RaceResult | None = None  # the profile's result, too old to set paces
+    slower: list[tuple[date, float]] = field(default_factory=list)  # trials read as fatigue
+    unconfirmed: list[tuple[date, float]] = field(default_factory=list)  # >10 % jumps
+
+    @classmethod
+    def read(cls, history: History, today: date) -> _Facts:
+        f = cls(goals=[(date.min, history.profile.goal)])
+        fit = history.profile.fitness
+        if fit is not None and results.too_old(fit.date, history.profile.start_date):
+            f.stale = fit  # the plan opens with a time trial, and says why
+        elif fit is not None:
+            f.fitness.append((fit.date, _vdot_from_race(fit.distance_m, fit.time_s)))
+        open_pauses: list[Pause] = []
+        resumes: list[date] = []
+        rhr_by_day: dict[date, int] = {}
+        events = sorted((e for e in history.events if e.date <= today), key=lambda e: e.date)
+        for e in events:
+            if f.first_day is None:
+                f.first_day = e.date
+            if isinstance(e, Run):
+                f.runs[e.date] = merge_runs(f.runs.get(e.date), e)
+                f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
+            elif isinstance(e, RestingHR):
+                rhr_by_day[e.date] = e.bpm  # the latest reading of a morning wins
+            elif isinstance(e, Wellness):
+                f.wellness[e.date].append(e)
+            elif isinstance(e, Skipped):
+                f.skipped[e.date] = e
+            elif isinstance(e, Cross):
+                f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
+            elif isinstance(e, TimeTrial):
+                vdot = _vdot_from_race(e.distance_m, e.time_s)
+                current = f.fitness[-1][1] if f.fitness else None
+                if results.needs_confirmation(current, vdot) and e.unconfirmed:
+                    f.unconfirmed.append((e.date, vdot))
+                    continue
+                retest = bool(f.slower) and f.slower[-1][0] >= (f.trials or [(date.min, 0)])[-1][0]
+                if results.slower(current, vdot) and not retest and e.unconfirmed:
+                    # Read first as fatigue: paces stay, and a re-test comes in 3 weeks.
+                    f.slower.append((e.date, vdot))
+                    continue
+                f.trials.append((e.date, vdot))
+                f.fitness.append(f.trials[-1])
+            elif isinstance(e, DeloadRequest):
+                f.deloads.append(e.date)
+            elif isinstance(e, Pause):
+                open_pauses.append(e)
+            elif isinstance(e, Resume):
+                resumes.append(e.date)
+            elif isinstance(e, GoalSet):
+                f.goals.append((e.date, Goal(distance_m=e.distance_m, date=e.date_of_race)))
+        f.rhr = sorted(rhr_by_day.items())
+        f.rhr_dates = [d for d, _ in f.rhr]
+        f.rhr_sums, f.rhr_squares = [0.0], [0.0]
+        for _, bpm in f.rhr:
+            f.rhr_sums.append(f.rhr_sums[-1] + bpm)
+            f.rhr_squares.append(f.rhr_squares[-1] + bpm * bpm)
+        f.fitness.sort(key=lambda item: item[0])
+        f.fitness_dates = [d for d, _ in f.fitness]
+        # Seeding the averages with the stated weekly minutes (load.seeded_daily_load) waits
+        # for /stats to do the same, so the chart and the coach never disagree.
+        f._index_loads(min(history.profile.start_date, f.first_day or today), today)
+        f.pauses = _pause_ranges(open_pauses, resumes)
+        return f
+
+    def _index_loads(self, origin: date, today: date, seed: float = 0.0) -> None:
+        """Daily loads from the first fact to today, and their EWMAs, computed once."""
+        self.load_origin = origin
+        self.load_seed = seed
+        days = max((today - origin).days + 1, 0)
+        self.load_series = [self.loads.get(origin + timedelta(days=i), 0.0) for i in range(days)]
+        self.acute = ewma_series(self.load_series, ACUTE_DAYS, seed)
+        self.chronic = ewma_series(self.load_series, CHRONIC_DAYS, seed)
+
+    def vdot_on(self, day: date) -> float | None:
+        i = bisect.bisect_right(self.fitness_dates, day)
+        return self.fitness[i - 1][1] if i else None
+
+    def paces_on(self, day: date) -> TrainingPaces | None:
+        vdot = self.vdot_on(day)
+        # One decimal of VDOT is finer than any pace a runner can hold, and keeps the
+        # training_paces cache small.
+        return None if vdot is None else training_paces(round(vdot, 1))
+
+    def goal_as_of(self, day: date) -> Goal | None:
+        """The goal race the runner had set by `day`: a goal set later never rewrites
+        the weeks before it."""
+        current = None
+        for set_on, goal in self.goals:
+            if set_on > day:
+                break
+            current = goal
+        return current
+
+    def pause_on(self, day: date) -> str | None:
+        for start, end, reason in self.pauses:
+            if start <= day <= end:
+                return reason
+        return None
+
+    def rhr_between(self, first: date, last: date) -> list[int]:
+        lo = bisect.bisect_left(self.rhr_dates, first)
+        hi = bisect.bisect_right(self.rhr_dates, last)
+        return [bpm for _, bpm in self.rhr[lo:hi]]
+
+    def baseline(self, as_of: date) -> RhrBaseline | None:
+        """`readiness.rhr_baseline` from prefix sums: the replay asks for one every week."""
+        hi = bisect.bisect_left(self.rhr_dates, as_of)
+        for window in (BASELINE_DAYS, BASELINE_MAX_DAYS):
+            lo = bisect.bisect_left(self.rhr_dates, as_of - timedelta(days=window))
+            n = hi - lo
+            if n >= BASELINE_MIN_READINGS:
+                mean = (self.rhr_sums[hi] - self.rhr_sums[lo]) / n
+                variance = (self.rhr_squares[hi] - self.rhr_squares[lo]) / n - mean * mean
+                return RhrBaseline(mean=mean, sd=math.sqrt(max(variance, 0.0)), readings=n)
+        return None
+
+    def daily_loads(self, first: date, last: date) -> list[float]:
+        lo = (first - self.load_origin).days
+        hi = (last - self.load_origin).days + 1
+        return self.load_series[max(lo, 0) : max(hi, 0)]
+
+    def acwr_on(self, day: date) -> float | None:
+        """`load.acute_chronic_ratio` of the loads up to `day`, from the precomputed EWMAs."""
+        i = (day - self.load_origin).days
+        # Seeded from the stated weekly minutes, the ratio means something from day one;
+        # unseeded, only after 28 days of data.
+        early = i + 1 < CHRONIC_DAYS and not self.load_seed
+        if early or i < 0 or i >= len(self.chronic) or self.chronic[i] == 0:
+            return None
+        return self.acute[i] / self.chronic[i]
+
+
+def _pause_ranges(pauses: list[Pause], resumes: list[date]) -> list[tuple[date, date, str]]:
+    """Inclusive (first day, last day, reason) of each pause: to its `until`, or to the day
+    before the next resume, or open-ended."""
+    ranges = []
+    for p in pauses:
+        end = p.until or date.max
+        after = [r for r in resumes if r > p.date]
+        if after and after[0] - timedelta(days=1) < end:
+            end = after[0] - timedelta(days=1)
+        ranges.append((p.date, end, p.reason))
+    return ranges
+
+
+def pause_on(history: History, day: date) -> tuple[date, str] | None:
+    """(first day, reason) of the pause the runner is in on `day`, if any."""
+    known = [e for e in history.events if e.date <= day]
+    pauses = [e for e in known if isinstance(e, Pause)]
+    resumes = sorted(e.date for e in known if isinstance(e, Resume))
+    for first, last, reason in _pause_ranges(pauses, resumes):
+        if first <= day <= last:
+            return first, reason
+    return None
+
+
+# --- the replay state ------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    step: int
+    base: int
+    cap: int
+    streak: int = 0
+    since_trial: int = 0
+    extra_last: int = -10
+    terrain_last: int = -10
+    blend_variant: int = 0
+    extra_variant: int = 0
+    deload_next: date | None = None
+    retest_on: date | None = None  # a slower trial is re-run from this date
+    easy_runs_owed: int = 0  # back from illness: easy runs still due before any hard one
+    # The most a build week may plan: 10 % above the build week before it, as planned.
+    ceiling: int | None = None
+    ceiling_why: str | None = None  # when the ceiling is not the usual 10 % rule
+    last_build: int | None = None  # minutes of the last normal build week, as planned
+    build_planned: int | None = None  # minutes of the last build week of any sort, as planned
+    last_paces: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """The decided form of a week before it is built."""
+
+    kind: WeekKind
+    step: int
+    phase: str
+    decision: WeeklyDecision
+    target_min: int
+    main: ladder.MainSet | None
+    extra: ladder.MainSet | None = None
+    terrain: bool = False
+    race: Goal | None = None
+
+
+# --- reviewing a finished week ---------------------------------------------------------
+
+
+def _review(
+    week: Week, quality_day: int, facts: _Facts, state: _State, acwr: float | None
+) -> WeekReview:
+    """Turn the facts of a finished week into findings; the quality-day session leads."""
+    flags: list[str] = []
+    supporting: list[str] = []
+    rpe_drift = False
+    done = one_over = missing = None
+    quality_scores: list[int] = []
+    health_missed: list[date] = []
+    life_missed: list[date] = []
+    main_day = week.start + timedelta(days=quality_day)
+
+    for s in week.sessions:
+        run = facts.runs.get(s.date)
+        skip = facts.skipped.get(s.date)
+        if run is not None and run.quality is not None:
+            quality_scores.append(run.quality)
+        if s.type != "rest" and run is None and skip is not None:
+            (health_missed if skip.for_health else life_missed).append(s.date)
+        is_main = s.date == main_day
+        if is_main and not s.hard and s.note and s.type != "rest":
+            # A flagged morning (or the 48 h rule) turned it into an easy run: not done.
+            missing = (
+                f"{day_label(s.date)}'s quality session became an easy run, so we hold "
+                "the step until it is done."
+            )
+        if not s.hard or s.type in ("race", "time_trial") or s.target_rpe is None:
+            continue
+        label = f"{day_label(s.date)}'s {s.title}"
+        if is_main and run is None and skip is not None:
+            missing = (
+                f"{label} was skipped ({skip.reason}), so we hold the step: progress comes "
+                "from the session done."
+            )
+            continue
+        if is_main and run is not None and run.changed and run.instead != "quality":
+            missing = (
+                f"{label} was changed, so it doesn't count as the step's session: we hold the step."
+            )
+            continue
+        if run is None or run.rpe is None:
+            if skip is None and is_main:
+                missing = f"I didn't hear how {label} went, so we hold the step."
+            continue
+        over = run.rpe - s.target_rpe
+        felt = f"{label} felt {run.rpe}/10 against a target of {s.target_rpe}"
+        if over >= 2:
+            rpe_drift = True
+            flags.append(felt + ".")
+        elif is_main and over == 1:
+            one_over = felt + ": one point over, so we hold the step."
+        elif is_main:
+            done = felt + "."
+        if run.distance_m:
+            pace = run.duration_min * 60 / (run.distance_m / 1000)
+            # Comparable: the same kind of session over the same rep distance.
+            key = f"{s.type} {s.reps[0].distance_m:g}" if s.reps else s.title
+            previous = state.last_paces.get(key)
+            if previous and declining_performance(pace, run.rpe, *previous):
+                drop = (pace / previous[0] - 1) * 100
+                effort = (
+                    "at the same effort"
+                    if run.rpe == previous[1]
+                    else f"at a harder effort ({run.rpe}/10 against {previous[1]})"
+                )
+                flags.append(f"{label} was {drop:.0f} % slower than last time {effort}.")
+            state.last_paces[key] = (pace, run.rpe)
+
+    end = week.start + timedelta(days=6)
+    for day, vdot in facts.slower:
+        if week.start <= day <= end:
+            current = facts.vdot_on(day)
+            flags.append(
+                f"{day_label(day)}'s time trial (VDOT {vdot:.1f}) was slower than your last "
+                f"result ({current or 0:.1f}): more likely fatigue than lost fitness, so your "
+                "paces stay and we re-test in 3 weeks."
+            )
+            state.retest_on = day + timedelta(days=results.RETEST_AFTER_DAYS)
+    rhr_flag = _rhr_flag(week.start, end, facts, flags)
+    if sum(1 for q in quality_scores if q <= 4) >= 2:
+        flags.append("Two sessions scored 4/10 or less for how they went.")
+    days = [week.start + timedelta(days=i) for i in range(7)]
+    wellness = [(d, w) for d in days for w in facts.wellness.get(d, ())]
+    sore = [d for d, w in wellness if w.soreness is not None and w.soreness >= 4]
+    if two_days_running(sore):
+        flags.append("Your legs were sore two days running.")
+    sleep = [w.sleep_h for _, w in wellness if w.sleep_h is not None]
+    if len(sleep) >= 3 and sum(sleep) / len(sleep) < SLEEP_TARGET_H:
+        flags.append(f"Sleep averaged {sum(sleep) / len(sleep):.1f} h, under 7.")
+    if sum(1 for _, w in wellness if w.mood is not None and w.mood <= 2) >= 2:
+        flags.append("Your mood was low on two days.")
+    if health_missed:
+        n = len(health_missed)
+        sessions = "1 session" if n == 1 else f"{n} sessions"
+        flags.append(f"{sessions} missed through illness or injury.")
+    stressed = sum(1 for _, w in wellness if w.stress is not None and w.stress >= 4)
+    busy = None
+    if stressed >= 2:
+        busy = f"Life stress was high on {stressed} days: same step, shorter sessions."
+
+    if acwr is not None and acwr > ACWR_WARNING:
+        supporting.append(f"Your acute:chronic load ratio is {acwr:.2f}, above 1.5.")
+    week_monotony = monotony(facts.daily_loads(week.start, end))
+    if week_monotony is not None and week_monotony > MONOTONY_WARNING:
+        supporting.append(f"Training monotony was {week_monotony:.1f}, above 2.0.")
+
+    return WeekReview(
+        flags=tuple(flags),
+        supporting=tuple(supporting),
+        rhr_flag=rhr_flag,
+        rpe_drift=rpe_drift,
+        quality_done=done,
+        quality_one_over=one_over,
+        quality_missing=missing,
+        quality_expected=week.kind in ("build", "recovery"),
+        missed_for_life=tuple(life_missed),
+        busy=busy,
+        deload_requested=state.deload_next,
+    )
+
+
+def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[str]) -> bool:
+    week_readings = facts.rhr_between(start, end)
+    recent_start = end - timedelta(days=2)
+    baseline = facts.baseline(recent_start)
+    if len(week_readings) < WEEKLY_MIN_READINGS or baseline is None:
+        return False
+    recent = facts.rhr_between(recent_start, end)
+    if recent and rhr_recent_flag(recent, baseline):
+        mean = sum(recent) / len(recent)
+        flags.append(
+            f"Resting HR averaged {mean:.0f} over the last {_mornings(len(recent))}, "
+            f"{mean - baseline.mean:.0f} above your {baseline.mean:.0f} baseline "
+            f"(limit +{rhr_threshold(baseline):.0f})."
+        )
+        return True
+    high = [bpm for bpm in week_readings if rhr_single_morning_flag(bpm, baseline)]
+    if len(high) == 1:
+        flags.append(
+            f"One morning your resting HR was {high[0]}, {high[0] - baseline.mean:.0f} above "
+            f"your {baseline.mean:.0f} baseline."
+        )
+    elif high:
+        flags.append(
+            f"Your resting HR was high on {_mornings(len(high))} this week (up to {max(high)}, "
+            f"against your {baseline.mean:.0f} baseline)."
+        )
+    return bool(high)
+
+
+def _mornings(n: int) -> str:
+    return "1 morning" if n == 1 else f"{n} mornings"
+
+
+# --- deciding a week -------------------------------------------------------------------
+
+
+def _paused_days(start: date, facts: _Facts) -> int:
+    if not facts.pauses:
+        return 0
+    return sum(1 for i in range(7) if facts.pause_on(start + timedelta(days=i)) is not None)
+
+
+def _last_pause_was_illness(start: date, facts: _Facts) -> bool:
+    ended = [(end, reason) for s, end, reason in facts.pauses if end < start + timedelta(days=7)]
+    return bool(ended) and max(ended)[1].lower() in HEALTH_REASONS
+
+
+def _break_length(start: date, facts: _Facts) -> int:
+    """Days of the pause that ended most recently before `start`."""
+    ended = [(end, s) for s, end, _ in facts.pauses if end < start + timedelta(days=7)]
+    if not ended:
+        return 0
+    end, s = max(ended)
+    return (end - s).days + 1
+
+
+def _shape(
+    index: int,
+    start: date,
+    profile: Profile,
+    facts: _Facts,
+    state: _State,
+    previous: Week | None,
+    review: WeekReview | None,
+) -> _Shape:
+    """Decide the week: the calendar first (pause, race), then the week that ended."""
+    # Paces as of the quality day, so a time trial earlier in the week already counts.
+    paces = facts.paces_on(start + timedelta(days=profile.quality_day))
+    goal = facts.goal_as_of(start + timedelta(days=6))
+    race_index = None
+    if goal is not None and goal.date >= profile.start_date:
+        race_index = (goal.date - profile.start_date).days // 7
+
+    pending_deload = review.deload_requested if review is not None else state.deload_next
+    if _paused_days(start, facts) >= PAUSED_WEEK_DAYS:
+        reason = facts.pause_on(start + timedelta(days=3)) or "a break"
+        why = f"You're paused ({reason}); the plan waits for you."
+        return _Shape(
+            "paused",
+            state.step,
+            "paused",
+            WeeklyDecision("hold", (why,)),
+            _floor5(state.base * 0.3),
+            None,
+        )
+    if race_index is not None and goal is not None and index == race_index:
+        why = (
+            f"Race week: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Short and sharp."
+        )
+        target = max(_floor5(state.base * RACE_WEEK_SHARE), 60)
+        return _Shape(
+            "race",
+            state.step,
+            "race",
+            WeeklyDecision("race", (why,)),
+            target,
+            ladder.sharpener(paces),
+            race=goal,
+        )
+    if race_index is not None and goal is not None and index == race_index - 1:
+        why = (
+            f"Taper: {goal.distance_m / 1000:g} km on {day_label(goal.date)}. Volume down "
+            f"{100 - TAPER_SHARE * 100:.0f} %, intensity kept."
+        )
+        main = ladder.shorter(_current_set(state, paces))
+        return _Shape(
+            "taper",
+            state.step,
+            "taper",
+            WeeklyDecision("taper", (why,)),
+            _floor5(state.base * TAPER_SHARE),
+            main,
+        )
+    if (
+        previous is not None
+        and previous.decision.action != "resume"
+        and _paused_days(previous.start, facts) > 0
+        and pending_deload is None  # a deload the runner asked for still comes first
+    ):
+        return _resume(start, facts, state, paces)
+    if previous is not None and previous.kind == "race":
+        why = "The race is done: an easy week to recover before building again."
+        main = ladder.shorter(_current_set(state, paces))
+        return _Shape(
+            "recovery",
+            state.step,
+            "recovery",
+            WeeklyDecision("recovery", (why,)),
+            _floor5(state.base * RECOVERY_SHARE),
+            main,
+        )
+    if previous is None:
+        # The assessment stays a trial in its week: a result logged on the trial's day
+        # starts the ladder next week, it does not rewrite this one.
+        return _start(profile, state, facts.paces_on(start), facts.stale)
+
+    if review is None:  # the week before has not finished: plan as if it goes to plan
+        decision = weekly_decision(WeekReview(deload_requested=state.deload_next), state.streak)
+        if decision.action == "progress":
+            decision = WeeklyDecision("progress", ("Assuming the week before goes to plan.",))
+    else:
+        decision = weekly_decision(review, state.streak)
+    return _apply(decision, previous, state, paces)
+
+
+def _within_ceiling(target: int, state: _State) -> tuple[int, str | None]:
+    """A build week's minutes, and why, when they are held below the plan's level."""
+    if state.ceiling is not None and target > state.ceiling:
+        why = state.ceiling_why or "at most 10 % above last week"
+        return state.ceiling, f"{state.ceiling} minutes: {why}."
+    return target, None
+
+
+def _current_set(state: _State, paces: TrainingPaces | None) -> ladder.MainSet:
+    """The quality session of the step the runner is on (step 1 before the ladder starts)."""
+    return ladder.step_main_set(max(state.step, ladder.FIRST_STEP), paces, state.blend_variant)
+
+
+def _start(
+    profile: Profile, state: _State, paces: TrainingPaces | None, stale: RaceResult | None = None
+) -> _Shape:
+    if paces is None:
+        why = (
+            "No recent race or time trial: this week's quality session is a 5K time trial "
+            "so every pace after it is yours."
+        )
+        if stale is not None:
+            why = (
+                f"Your {stale.distance_m / 1000:g} km in {format_duration(stale.time_s)} is "
+                f"from {stale.date:%b %Y}, more than 8 weeks ago: fitness moves, so this "
+                "week's quality session is a 5K time trial and every pace after it is yours."
+            )
+        state.step = 0
+        return _Shape(
+            "assessment",
+            0,
+            "assessment",
+            WeeklyDecision("start", (why,)),
+            state.base,
+            ladder.time_trial(),
+        )
+    fit = profile.fitness
+    source = "your result"
+    if fit is not None:
+        source = f"your {fit.distance_m / 1000:g} km in {format_duration(fit.time_s)}"
+    why = (
+        f"Starting at step 1 from {source}: short controlled reps while the legs "
+        f"relearn speed, {state.base} minutes this week."
+    )
+    state.step = ladder.FIRST_STEP
+    return _Shape(
+        "build",
+        1,
+        ladder.PHASES[1],
+        WeeklyDecision("start", (why,)),
+        state.base,
+        ladder.step_main_set(1, paces),
+    )
+
+
+def _resume(start: date, facts: _Facts, state: _State, paces: TrainingPaces | None) -> _Shape:
+    days_off = _break_length(start, facts)
+    if days_off >= LONG_BREAK_DAYS:
+        state.step = max(ladder.FIRST_STEP, state.step - 1)
+        state.base = max(_floor5(state.base * RESUME_SHARE), 60)
+        why = (
+            f"Welcome back after {days_off} days off: one step down to step {state.step} "
+            f"and {state.base} minutes, then we build again."
+        )
+    else:
+        state.step = max(state.step, ladder.FIRST_STEP)
+        days = "1 day" if days_off == 1 else f"{days_off} days"
+        why = f"Back after {days} off: same step, same volume."
+    target, held = _within_ceiling(state.base, state)
+    reasons = (why,) if held is None else (why, held)
+    if _last_pause_was_illness(start, facts):
+        reasons = (
+            *reasons,
+            "How do you feel now? Tell me if anything is still off: the first runs back "
+            "are easy either way.",
+        )
+    return _Shape(
+        "build",
+        state.step,
+        ladder.PHASES[state.step],
+        WeeklyDecision("resume", reasons),
+        target,
+        ladder.step_main_set(state.step, paces, state.blend_variant),
+    )
+
+
+def _apply(
+    decision: WeeklyDecision, previous: Week, state: _State, paces: TrainingPaces | None
+) -> _Shape:
+    """Turn a decision into next week's step, volume and sessions."""
+    action: Action = decision.action
+    step_set = _current_set(state, paces)
+    reasons = list(decision.reasons)
+    start = previous.start + timedelta(days=7)
+    if action in ("progress", "hold") and state.retest_on is not None and start >= state.retest_on:
+        state.retest_on = None
+        reasons.append("Three weeks after the slower trial: a re-test tells fatigue from fitness.")
+        target, _ = _within_ceiling(state.base, state)
+        return _shaped(
+            "assessment", state.step, "time trial", action, reasons, target, ladder.time_trial()
+        )
+    if action == "deload":
+        # 35 % below the last normal build week, whatever came since: a deload after a
+        # recovery or busy week is not compounded on it, and a second deload in a row keeps
+        # the same volume rather than spiralling down.
+        normal = state.last_build or state.base
+        target = 5 * round(normal * DELOAD_SHARE / 5)
+        reasons.append(f"So: {target} minutes, and a technique run instead of the hard session.")
+        return _shaped("deload", state.step, "deload", action, reasons, target, ladder.technique())
+    if action == "recovery":
+        # A quarter below the build week it follows, as planned (which the 10 % ceiling or
+        # the runner's days may have kept under the plan's level).
+        target = _floor5(min(state.base, state.build_planned or state.base) * RECOVERY_SHARE)
+        reasons.append(f"So: {target} minutes; the quality session is kept but shorter.")
+        return _shaped(
+            "recovery", state.step, "recovery", action, reasons, target, ladder.shorter(step_set)
+        )
+    if action in ("hold", "repeat"):
+        if decision.simplified:
+            target = _floor5(state.base * BUSY_SHARE)
+            main = ladder.shorter(step_set)
+        else:
+            target = state.base
+            main = ladder.longer_recoveries(step_set) if action == "hold" else step_set
+        target, held = _within_ceiling(target, state)
+        if held is not None:
+            reasons.append(held)
+        state.step = max(state.step, ladder.FIRST_STEP)
+        return _shaped(
+            "build", state.step, ladder.PHASES[state.step], action, reasons, target, main
+        )
+
+    # progress
+    if state.step == 0:
+        # The ladder starts after the assessment; if something cut it short and there is
+        # still no result, the time trial comes first.
+        if paces is None and previous.kind != "assessment":
+            reasons.append("Still no 5K result: this week's quality session is the time trial.")
+            return _shaped(
+                "assessment", 0, "assessment", action, reasons, state.base, ladder.time_trial()
+            )
+        state.step = ladder.FIRST_STEP
+        if paces is None:
+            reasons.append("No time trial logged yet: reps go by feel until you log one.")
+    elif previous.kind == "assessment":
+        pass  # an end-of-block trial: the step is already the blend phase
+    elif previous.kind == "deload":
+        # Back to the step the deload interrupted, at the volume before it.
+        reasons = ["The lighter week did its job: no warning signs now."]
+    elif (state.step == 5) or (
+        state.step == ladder.BLEND_STEP and state.since_trial >= TRIAL_EVERY_BLEND_WEEKS
+    ):
+        state.since_trial = 0
+        trial_step, state.step = state.step, ladder.BLEND_STEP
+        reasons.append("End of the block: a 5K time trial recalibrates every pace.")
+        target, _ = _within_ceiling(state.base, state)
+        return _shaped(
+            "assessment", trial_step, "time trial", action, reasons, target, ladder.time_trial()
+        )
+    else:
+        state.step = min(state.step + 1, ladder.BLEND_STEP)
+    if previous.kind in ("build", "assessment", "recovery"):
+        state.base = max(state.base, min(state.cap, _floor5(state.base * PROGRESS_GAIN)))
+    main = ladder.step_main_set(state.step, paces, state.blend_variant)
+    target, held = _within_ceiling(state.base, state)
+    reasons.append(f"So: step {state.step} ({main.title}), {held or f'{target} minutes.'}")
+    return _shaped("build", state.step, ladder.PHASES[state.step], action, reasons, target, main)
+
+
+def _trial_note(previous: Week | None, facts: _Facts) -> str | None:
+    """A time trial in the week that ended recalibrates every pace: say so, with numbers."""
+    if previous is None:
+        return None
+    end = previous.start + timedelta(days=6)
+    trials = [(d, v) for d, v in facts.trials if previous.start <= d <= end]
+    pending = [(d, v) for d, v in facts.unconfirmed if previous.start <= d <= end]
+    if pending and not trials:
+        day, vdot = pending[-1]
+        was = facts.vdot_on(day)
+        return (
+            f"{day_label(day)}'s result would lift VDOT from {was or 0:.1f} to {vdot:.1f}, "
+            "more than 10 %: confirm it and every pace follows; until then they stay."
+        )
+    if not trials:
+        return None
+    vdot = trials[-1][1]
+    five_k = format_duration(predict_race_s(vdot, 5000))
+    return f"Time trial logged: VDOT {vdot:.1f} (a {five_k} 5K); every pace is recalibrated."
+
+
+def _shaped(
+    kind: WeekKind,
+    step: int,
+    phase: str,
+    action: Action,
+    reasons: list[str],
+    target: int,
+    main: ladder.MainSet,
+) -> _Shape:
+    return _Shape(kind, step, phase, WeeklyDecision(action, tuple(reasons)), target, main)
+
+
+# --- building and adjusting a week -----------------------------------------------------
+
+
+def _build(
+    index: int, start: date, shape: _Shape, profile: Profile, facts: _Facts, state: _State
+) -> tuple[Session, ...]:
+    extra = None
+    terrain = False
+    if shape.decision.action == "resume":
+        state.extra_last = index  # no extra hard session in the week after a comeback
+    if shape.kind == "build" and shape.decision.action == "progress":
+        paces = facts.paces_on(start)
+        if state.step >= ladder.EXTRA_SESSION_FROM_STEP and index - state.extra_last >= 2:
+            extra = ladder.extra_session(paces, state.extra_variant)
+            used = {} if shape.main is None else ladder.zone_metres(shape.main, paces)
+            dosed = ladder.dosed(extra, paces, shape.target_min, used)
+            # The week's budget for that kind of work is already spent: no extra session.
+            full = sum(r.count * r.distance_m for r in extra.reps)
+            extra = dosed if sum(r.count * r.distance_m for r in dosed.reps) >= full / 2 else None
+            if extra is not None:
+                state.extra_last = index
+                state.extra_variant += 1
+        if state.step >= ladder.TERRAIN_FROM_STEP and index - state.terrain_last >= 2:
+            terrain = True
+            state.terrain_last = index
+    if shape.step == ladder.BLEND_STEP and shape.kind in ("build", "recovery", "taper"):
+        state.blend_variant += 1
+    race = shape.race
+    recipe = WeekRecipe(
+        start=start,
+        target_min=shape.target_min,
+        main=shape.main,
+        extra=extra,
+        terrain=terrain,
+        race_day=None if race is None else race.date,
+        race_distance_m=None if race is None else race.distance_m,
+        race_time_s=None if race is None else _race_prediction(facts, race),
+    )
+    return build_week(recipe, profile, facts.paces_on)
+
+
+def _dosed(shape: _Shape, paces: TrainingPaces | None) -> _Shape:
+    """The week's quality session sized to the runner (Daniels' caps, I reps by time); the
+    reasons then name the set actually planned."""
+    if shape.main is None:
+        return shape
+    main = ladder.dosed(shape.main, paces, shape.target_min)
+    if main == shape.main:
+        return shape
+    old, new = shape.main.title, main.title
+    d = shape.decision
+    reasons = tuple(r.replace(old, new) for r in d.reasons)
+    return replace(shape, main=main, decision=replace(d, reasons=reasons))
+
+
+def _race_prediction(facts: _Facts, race: Goal) -> float | None:
+    vdot = facts.vdot_on(race.date)
+    return None if vdot is None else predict_race_s(vdot, race.distance_m)
+
+
+def _adjust(
+    sessions: tuple[Session, ...],
+    facts: _Facts,
+    state: _State,
+    last_hard: date | None,
+    next_fixed_hard: date | None,
+) -> tuple[tuple[Session, ...], list[str]]:
+    """What happened inside the week: pauses, a deload request, readiness, 48 h spacing."""
+    out = list(sessions)
+    changes: list[str] = []
+    start, end = sessions[0].date, sessions[-1].date
+    request = next((d for d in facts.deloads if start <= d <= end), None)
+    for i, s in enumerate(out):
+        reason = facts.pause_on(s.date)
+        if reason is not None:
+            if s.type != "rest" or not s.note:
+                out[i] = rest_instead(s, f"Paused ({reason}).")
+            continue
+        if facts.pauses and _illness_ended_on(s.date, facts):
+            state.easy_runs_owed = EASY_RUNS_AFTER_ILLNESS
+        if state.easy_runs_owed and s.type != "rest":
+            state.easy_runs_owed -= 1
+            if s.hard and s.type != "race":
+                why = "Back from illness: two easy runs come before any hard session."
+                out[i] = easy_instead(s, why)
+                changes.append(f"{day_label(s.date)}: easy instead of {s.title}. {why}")
+                continue
+        if request is not None and s.date >= request and s.type != "race":
+            out[i] = lighter(s, ladder.technique(), "Lighter: you asked for a deload.")
+            continue
+        if s.hard and s.type != "race":
+            swap = _readiness_swap(s, facts)
+            if swap is not None:
+                out[i] = easy_instead(s, swap)
+                changes.append(f"{day_label(s.date)}: {swap}")
+    paused = [s.date for s in out if facts.pause_on(s.date) is not None]
+    if paused:
+        changes.insert(0, f"Paused from {day_label(paused[0])} to {day_label(paused[-1])}.")
+    if request is not None:
+        changes.insert(
+            0,
+            f"You asked for a deload on {day_label(request)}: the rest of the week "
+            "is lighter, and next week is a deload week.",
+        )
+        state.deload_next = request
+    # Hard days stay at least 48 h apart, across the week boundary and before a race too.
+    for i, s in enumerate(out):
+        if not s.hard or s.type == "race":
+            continue
+        too_close_before = last_hard is not None and (s.date - last_hard).days < 2
+        too_close_after = next_fixed_hard is not None and 0 <= (next_fixed_hard - s.date).days < 2
+        if too_close_before or too_close_after:
+            out[i] = easy_instead(s, "Easy today: hard days stay 48 h apart.")
+            changes.append(
+                f"{day_label(s.date)}: easy instead of {s.title}, to keep 48 h between hard days."
+            )
+        else:
+            last_hard = s.date
+    return tuple(out), changes
+
+
+def _illness_ended_on(day: date, facts: _Facts) -> bool:
+    """`day` is the first day after a health pause of ILLNESS_DAYS or more."""
+    for first, last, reason in facts.pauses:
+        if (
+            last == day - timedelta(days=1)
+            and reason.lower() in HEALTH_REASONS
+            and (last - first).days + 1 >= ILLNESS_DAYS
+        ):
+            return True
+    return False
+
+
+def _readiness_swap(session: Session, facts: _Facts) -> str | None:
+    """Move today's hard session to an easy run when this morning's resting HR is flagged."""
+    readings = facts.rhr_between(session.date, session.date)
+    if not readings:
+        return None
+    baseline = facts.baseline(session.date)
+    if baseline is None:
+        return None
+    bpm = readings[-1]
+    recent = facts.rhr_between(session.date - timedelta(days=2), session.date)
+    if rhr_single_morning_flag(bpm, baseline) or rhr_recent_flag(recent, baseline):
+        return (
+            f"resting HR {bpm}, {bpm - baseline.mean:.0f} above your {baseline.mean:.0f} "
+            f"baseline: the {session.title} became an easy run."
+        )
+    return None
+
+
+# --- the plan --------------------------------------------------------------------------
+
+
+def _special_ceiling(
+    previous: Week,
+    weeks: list[Week],
+    start: date,
+    today: date,
+    facts: _Facts,
+    state: _State,
+    planned_before: int,
+) -> None:
+    """Ceilings on a week's minutes beyond the 10 % rule, each with its reason."""
+    normal = state.last_build
+    if previous.kind == "deload" and normal is not None:
+        # Back from a deload in two steps: halfway this week, the usual level the next.
+        state.ceiling = _floor5((previous.planned_min + normal) / 2)
+        state.ceiling_why = "halfway back to your usual volume after the lighter week"
+        return
+    if previous.kind == "recovery" and state.build_planned is not None:
+        # After the 3:1 recovery week: back to the last build week, plus the usual 10 %.
+        state.ceiling = int(state.build_planned * PROGRESS_GAIN)
+    before = weeks[-2] if len(weeks) >= 2 else None
+    back_from_deload = before is not None and before.kind == "deload"
+    if back_from_deload and previous.kind == "build" and normal is not None:
+        state.ceiling = max(state.ceiling or 0, normal)
+    if _paused_days(previous.start, facts) and not _paused_days(start, facts):
+        # The first full week after a break: what was actually run, plus at most 15 %.
+        if start - timedelta(days=1) <= today:
+            ran = sum(r.duration_min for d, r in facts.runs.items() if previous.start <= d < start)
+        else:
+            ran = previous.planned_min
+        floor = RESUME_FLOOR_MIN
+        cap = max(_floor5(ran * RESUME_GAIN), floor)
+        if state.ceiling is None or cap < state.ceiling:
+            state.ceiling = cap
+            state.ceiling_why = (
+                f"{RESUME_GAIN * 100 - 100:.0f} % above the {ran:.0f} you ran last week"
+                if cap > floor
+                else "a gentle first full week back"
+            )
+
+
+def _metrics(facts: _Facts, profile: Profile, today: date) -> Metrics:
+    first = min(profile.start_date, facts.first_day or profile.start_date)
+    if today < first:
+        return Metrics(None, None, None, None, None, None)
+    loads = facts.daily_loads(first, today)
+    last7 = loads[-7:]
+    baseline = facts.baseline(today)
+    recent = facts.rhr_between(today - timedelta(days=2), today)
+    return Metrics(
+        acwr=facts.acwr_on(today),
+        monotony=monotony(last7) if len(last7) == 7 else None,
+        strain=strain(last7) if len(last7) == 7 else None,
+        weekly_load=sum(last7),
+        rhr_baseline=None if baseline is None else baseline.mean,
+        rhr_recent=sum(recent) / len(recent) if recent else None,
+    )
+
+
+def _profile_lookup(history: History, today: date) -> Callable[[date], Profile]:
+    """The profile in force on a day, as known by `today` (see `history.profile_on`)."""
+    changes = [e for e in history.events if isinstance(e, ProfileChange) and e.date <= today]
+    if not changes:
+        return lambda day: history.profile
+    only_changes = replace(history, events=tuple(changes))
+    return lambda day: profile_on(only_changes, day)
+
+
+def _with_profile_changes(
+    profile_at: Callable[[date], Profile],
+    index: int,
+    shape: _Shape,
+    facts: _Facts,
+    state: _State,
+    sessions: tuple[Session, ...],
+) -> tuple[Session, ...]:
+    """A profile change taking effect mid-week: the days before it keep the week as it was
+    planned, the days from it are planned with the new profile (same decision, same step)."""
+    out = list(sessions)
+    for i in range(1, len(sessions)):
+        profile = profile_at(sessions[i].date)
+        if profile != profile_at(sessions[i - 1].date):
+            # A copy of the state: the week's decision is already taken; this only redraws days.
+            rebuilt = _build(index, sessions[0].date, shape, profile, facts, copy.copy(state))
+            out[i:] = rebuilt[i:]
+    return tuple(out)
+
+
+def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int:
+    """The quality day a finished week was planned with (its profile on that day)."""
+    for i in range(7):
+        day = week_start + timedelta(days=i)
+        if profile_at(day).quality_day == day.weekday():
+            return day.weekday()
+    return profile_at(week_start).quality_day
+
+
+def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) -> Plan:
+    """Replay the history up to `today`: past weeks, the current week, and what comes next."""
+    profile = history.profile
+    profile_at = _profile_lookup(history, today)
+    facts = _Facts.read(history, today)
+    start = profile.start_date
+    current = max((today - start).days // 7, 0)
+    state = _State(
+        step=0, base=profile.weekly_minutes, cap=_floor5(profile.weekly_minutes * VOLUME_CAP)
+    )
+
+    weeks: list[Week] = []
+    last_hard: date | None = None
+    planned_at_start = 0
+    for index in range(current + weeks_ahead + 1):
+        week_start = start + timedelta(days=7 * index)
+        previous = weeks[-1] if weeks else None
+        review = None
+        if previous is not None and week_start - timedelta(days=1) <= today:
+            acwr = facts.acwr_on(week_start - timedelta(days=1))
+            quality_day = _quality_day(profile_at, previous.start)
+            review = _review(previous, quality_day, facts, state, acwr)
+            state.deload_next = None
+        elif previous is None:
+            state.deload_next = None
+        # Principle 2: never raise volume abruptly, even back from a busy or cut week;
+        # measured against last week as planned, not as life cut it short mid-week.
+        build_before = previous is not None and previous.kind == "build"
+        state.ceiling = int(planned_at_start * PROGRESS_GAIN) if build_before else None
+        state.ceiling_why = None
+        if previous is not None:
+            _special_ceiling(previous, weeks, week_start, today, facts, state, planned_at_start)
+        week_profile = profile_at(week_start)
+        shape = _shape(index, week_start, week_profile, facts, state, previous, review)
+        quality_date = week_start + timedelta(days=week_profile.quality_day)
+        shape = _dosed(shape, facts.paces_on(quality_date))
+        sessions = _build(index, week_start, shape, week_profile, facts, state)
+        sessions = _with_profile_changes(profile_at, index, shape, facts, state, sessions)
+        goal = facts.goal_as_of(week_start + timedelta(days=6))
+        next_fixed = None if goal is None else goal.date
+        planned_at_start = sum(s.planned_min for s in sessions)
+        if shape.kind == "build":
+            state.build_planned = planned_at_start
+        usual = shape.decision.action in ("start", "progress", "hold", "repeat")
+        # A busy week or a comeback is not the usual level a deload is measured from.
+        normal = usual and not shape.decision.simplified and state.ceiling_why is None
+        if shape.kind == "build" and normal:
+            state.last_build = planned_at_start
+        sessions, changes = _adjust(sessions, facts, state, last_hard, next_fixed)
+        hard_days = [s.date for s in sessions if s.hard]
+        if hard_days:
+            last_hard = hard_days[-1]
+        if shape.kind in ("build", "assessment"):
+            state.streak += 1
+            if state.step == ladder.BLEND_STEP and shape.kind == "build":
+                state.since_trial += 1
+        else:
+            state.streak = 0
+        d = shape.decision
+        reasons = d.reasons
+        if planned_at_start != shape.target_min:
+            # Runs that do not fit the runner's days leave the week shorter: every number
+            # in the decision is the one planned.
+            said, planned = f"{shape.target_min} minutes", f"{planned_at_start} minutes"
+            reasons = tuple(r.replace(said, planned) for r in reasons)
+        trial = _trial_note(previous, facts)
+        reasons = reasons if trial is None else (trial, *reasons)
+        weeks.append(
+            Week(
+                start=week_start,
+                index=index,
+                step=shape.step,
+                phase=shape.phase,
+                kind=shape.kind,
+                decision=Decision(d.action, reasons),
+                planned_min=sum(s.planned_min for s in sessions),
+                sessions=sessions,
+                changes=tuple(changes),
+            )
+        )
+
+    vdot = facts.vdot_on(today)
+    split = current if today >= start else 0
+    return Plan(
+        today=today,
+        vdot=vdot,
+        paces=facts.paces_on(today) if vdot is not None else None,
+        metrics=_metrics(facts, profile, today),
+        history=tuple(weeks[:split]),
+        week=weeks[split],
+        upcoming=tuple(weeks[split + 1 :]),
+    )
