@@ -13,7 +13,7 @@ import copy
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
 from coach import ladder, results
@@ -117,6 +117,9 @@ class _Facts:
     stale: RaceResult | None = None  # the profile's result, too old to set paces
     slower: list[tuple[date, float]] = field(default_factory=list)  # trials read as fatigue
     unconfirmed: list[tuple[date, float]] = field(default_factory=list)  # >10 % jumps
+    # The replay asks for the paces of the same days many times (shape, dose, build):
+    # fitness is fixed once read, so each day's answer is worked out once.
+    paces_by_day: dict[date, TrainingPaces | None] = field(default_factory=dict)
 
     @classmethod
     def read(cls, history: History, today: date) -> _Facts:
@@ -193,10 +196,16 @@ class _Facts:
         return self.fitness[i - 1][1] if i else None
 
     def paces_on(self, day: date) -> TrainingPaces | None:
+        try:
+            return self.paces_by_day[day]
+        except KeyError:
+            pass
         vdot = self.vdot_on(day)
         # One decimal of VDOT is finer than any pace a runner can hold, and keeps the
         # training_paces cache small.
-        return None if vdot is None else training_paces(round(vdot, 1))
+        paces = None if vdot is None else training_paces(round(vdot, 1))
+        self.paces_by_day[day] = paces
+        return paces
 
     def goal_as_of(self, day: date) -> Goal | None:
         """The goal race the runner had set by `day`: a goal set later never rewrites
@@ -294,6 +303,47 @@ class _State:
     last_build: int | None = None  # minutes of the last normal build week, as planned
     build_planned: int | None = None  # minutes of the last build week of any sort, as planned
     last_paces: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+
+def _copied(state: _State) -> _State:
+    """A copy of every field, containers included, so a checkpoint never shares what a
+    replay goes on to change (a field added to `_State` is carried without listing it)."""
+    out = copy.copy(state)
+    for f in fields(out):
+        value = getattr(out, f.name)
+        if isinstance(value, dict | list | set):
+            setattr(out, f.name, copy.copy(value))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """The replay at the end of the last finished week: the weeks so far as decided, and
+    the whole replay state the next week is decided from. The rolling figures (loads and
+    their averages, resting-HR baselines, VDOT on a day) are read again from the history,
+    which is cheap; the weeks are what costs.
+
+    It holds for a history with the same profile and the same events on the days it
+    `depends_on`, replayed for a later day than `through`."""
+
+    profile: Profile
+    weeks: tuple[Week, ...]
+    state: _State
+    last_hard: date | None
+    planned_at_start: int
+
+    @property
+    def through(self) -> date:
+        """The last day of the last finished week."""
+        return self.weeks[-1].start + timedelta(days=6)
+
+    def depends_on(self, day: date, kind: str) -> bool:
+        """An event of this kind on this day can change the weeks the checkpoint holds.
+        A resume on the day after `through` ends a pause inside them (`_pause_ranges`)."""
+        return day <= self.through or (kind == "resume" and day == self.through + timedelta(1))
+
+    def resumes(self, profile: Profile, today: date) -> bool:
+        return profile == self.profile and today > self.through
 
 
 @dataclass(frozen=True, slots=True)
@@ -1015,9 +1065,11 @@ def _with_profile_changes(
     """A profile change taking effect mid-week: the days before it keep the week as it was
     planned, the days from it are planned with the new profile (same decision, same step)."""
     out = list(sessions)
+    profiles = [profile_at(s.date) for s in sessions]
     for i in range(1, len(sessions)):
-        profile = profile_at(sessions[i].date)
-        if profile != profile_at(sessions[i - 1].date):
+        profile = profiles[i]
+        # The same object most days (no change this week): skip the field-by-field compare.
+        if profile is not profiles[i - 1] and profile != profiles[i - 1]:
             # A copy of the state: the week's decision is already taken; this only redraws days.
             rebuilt = _build(index, sessions[0].date, shape, profile, facts, copy.copy(state))
             out[i:] = rebuilt[i:]
@@ -1035,6 +1087,21 @@ def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int
 
 def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) -> Plan:
     """Replay the history up to `today`: past weeks, the current week, and what comes next."""
+    return replay(history, today, weeks_ahead)[0]
+
+
+def replay(
+    history: History,
+    today: date,
+    weeks_ahead: int = DEFAULT_WEEKS_AHEAD,
+    checkpoint: Checkpoint | None = None,
+) -> tuple[Plan, Checkpoint | None]:
+    """`plan`, resumed from `checkpoint` when it still holds, and the checkpoint at the end
+    of the last finished week (None before the first week has finished).
+
+    The caller vouches that the history's events the checkpoint `depends_on` are the ones
+    it was taken from; the profile and `today` are checked here. The Plan is the one a cold
+    replay gives."""
     profile = history.profile
     profile_at = _profile_lookup(history, today)
     facts = _Facts.read(history, today)
@@ -1047,7 +1114,14 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
     weeks: list[Week] = []
     last_hard: date | None = None
     planned_at_start = 0
-    for index in range(current + weeks_ahead + 1):
+    first_index = 0
+    if checkpoint is not None and checkpoint.resumes(profile, today):
+        weeks = list(checkpoint.weeks)
+        state = _copied(checkpoint.state)
+        last_hard, planned_at_start = checkpoint.last_hard, checkpoint.planned_at_start
+        first_index = len(weeks)
+    taken = None
+    for index in range(first_index, current + weeks_ahead + 1):
         week_start = start + timedelta(days=7 * index)
         previous = weeks[-1] if weeks else None
         review = None
@@ -1113,10 +1187,12 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
                 changes=tuple(changes),
             )
         )
+        if index == current - 1:  # the last finished week: where the next replay resumes
+            taken = Checkpoint(profile, tuple(weeks), _copied(state), last_hard, planned_at_start)
 
     vdot = facts.vdot_on(today)
     split = current if today >= start else 0
-    return Plan(
+    result = Plan(
         today=today,
         vdot=vdot,
         paces=facts.paces_on(today) if vdot is not None else None,
@@ -1125,3 +1201,4 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         week=weeks[split],
         upcoming=tuple(weeks[split + 1 :]),
     )
+    return result, taken if taken is not None else checkpoint

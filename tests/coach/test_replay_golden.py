@@ -17,7 +17,7 @@ from tests.coach import _replay_reference as reference
 from tests.coach.strategies import histories, history_and_today
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
-from coach_replay import synthetic_history  # noqa: E402
+from coach_replay import synthetic_history
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
