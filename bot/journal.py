@@ -12,7 +12,7 @@ limits of a run told in pieces.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlmodel import Session
@@ -27,6 +27,7 @@ from bot.parsing import (
     SleepLog,
     WellnessLog,
 )
+from bot.replay_cache import checkpoints_for
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.store.models import Event as EventRow
@@ -48,7 +49,6 @@ from coach.history import (
 )
 from coach.model import Plan
 from coach.model import Session as PlannedSession
-from coach.replay import plan as replay
 
 # Planned days on which there is no run to check in about.
 NOT_RUNS = frozenset({"rest", "cross"})
@@ -97,6 +97,9 @@ class Stored:
 
     event: Event
     key: str | None
+    # As read from the database: what tells the replay cache a day's facts changed.
+    row_id: int | None = None
+    stored_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +150,8 @@ class Journal:
         if self._stored is None:
             rows: list[EventRow] = repo.events_for(self.session, self.athlete_id)
             self._stored = [
-                Stored(event_from_dict(dict(row.payload)), row.dedupe_key) for row in rows
+                Stored(event_from_dict(dict(row.payload)), row.dedupe_key, row.id, row.created_at)
+                for row in rows
             ]
         return self._stored
 
@@ -167,7 +171,10 @@ class Journal:
     def plan(self, weeks_ahead: int = WEEKS_AHEAD) -> Plan:
         """The plan as of today, replayed once per update (again only after a write)."""
         if self._plan is None or weeks_ahead > self._plan_weeks:
-            self._plan = replay(self.history, self.today, weeks_ahead)
+            checkpoints = checkpoints_for(self.session.get_bind().engine)
+            self._plan = checkpoints.plan(
+                self.athlete_id, self.history, self.today, weeks_ahead, self._load()
+            )
             self._plan_weeks = weeks_ahead
         return self._plan
 
