@@ -15,6 +15,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
 
 from coach import ladder, results
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
@@ -132,7 +135,8 @@ class _Facts:
         open_pauses: list[Pause] = []
         resumes: list[date] = []
         rhr_by_day: dict[date, int] = {}
-        events = sorted((e for e in history.events if e.date <= today), key=lambda e: e.date)
+        events = [e for e in history.events if e.date <= today]
+        events.sort(key=_event_date)  # stable: a day's events keep their order
         for e in events:
             if f.first_day is None:
                 f.first_day = e.date
@@ -170,10 +174,8 @@ class _Facts:
                 f.goals.append((e.date, Goal(distance_m=e.distance_m, date=e.date_of_race)))
         f.rhr = sorted(rhr_by_day.items())
         f.rhr_dates = [d for d, _ in f.rhr]
-        f.rhr_sums, f.rhr_squares = [0.0], [0.0]
-        for _, bpm in f.rhr:
-            f.rhr_sums.append(f.rhr_sums[-1] + bpm)
-            f.rhr_squares.append(f.rhr_squares[-1] + bpm * bpm)
+        f.rhr_sums = list(accumulate((bpm for _, bpm in f.rhr), initial=0.0))
+        f.rhr_squares = list(accumulate((bpm * bpm for _, bpm in f.rhr), initial=0.0))
         f.fitness.sort(key=lambda item: item[0])
         f.fitness_dates = [d for d, _ in f.fitness]
         # Seeding the averages with the stated weekly minutes (load.seeded_daily_load) waits
@@ -187,7 +189,7 @@ class _Facts:
         self.load_origin = origin
         self.load_seed = seed
         days = max((today - origin).days + 1, 0)
-        self.load_series = [self.loads.get(origin + timedelta(days=i), 0.0) for i in range(days)]
+        self.load_series = _daily_series(self.loads, origin, days)
         self.acute = ewma_series(self.load_series, ACUTE_DAYS, seed)
         self.chronic = ewma_series(self.load_series, CHRONIC_DAYS, seed)
 
@@ -254,6 +256,21 @@ class _Facts:
         if early or i < 0 or i >= len(self.chronic) or self.chronic[i] == 0:
             return None
         return self.acute[i] / self.chronic[i]
+
+
+_event_date = attrgetter("date")
+
+
+def _daily_series(loads: dict[date, float], origin: date, days: int) -> list[float]:
+    """One load a day from `origin`, 0 on days without one (placed by ordinal: no date
+    arithmetic per day)."""
+    series = [0.0] * days
+    first = origin.toordinal()
+    for day, load in loads.items():
+        i = day.toordinal() - first
+        if 0 <= i < days:
+            series[i] = load
+    return series
 
 
 def _pause_ranges(pauses: list[Pause], resumes: list[date]) -> list[tuple[date, date, str]]:
@@ -446,7 +463,7 @@ def _review(
     rhr_flag = _rhr_flag(week.start, end, facts, flags)
     if sum(1 for q in quality_scores if q <= 4) >= 2:
         flags.append("Two sessions scored 4/10 or less for how they went.")
-    days = [week.start + timedelta(days=i) for i in range(7)]
+    days = _week_days(week.start)
     wellness = [(d, w) for d in days for w in facts.wellness.get(d, ())]
     sore = [d for d, w in wellness if w.soreness is not None and w.soreness >= 4]
     if two_days_running(sore):
@@ -484,6 +501,12 @@ def _review(
         busy=busy,
         deload_requested=state.deload_next,
     )
+
+
+@lru_cache(maxsize=1024)
+def _week_days(start: date) -> tuple[date, ...]:
+    """The seven days from `start`: date arithmetic is a large share of a week's review."""
+    return tuple(start + timedelta(days=i) for i in range(7))
 
 
 def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[str]) -> bool:
