@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import compileall
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -215,10 +216,36 @@ async def time_text(bot: RunningBot, user: int, text: str) -> float:
     return elapsed
 
 
-async def time_tap(bot: RunningBot, user: int, opener: str) -> float:
+def checkin_reopener(database_url: str) -> Callable[[int], None]:
+    """Remove a runner's check-in answers of the last days, so that /checkin asks again:
+    tapping the first button each time finishes a check-in within a few samples, and a
+    finished one has no buttons. Untimed, between samples, while the bot is idle."""
+    path = database_url.removeprefix("sqlite:///")
+
+    def reopen(user: int) -> None:
+        today = datetime.now(UTC).date()
+        days = [(today + timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
+        keys = [f"checkin:{d}:%" for d in days] + [f"wellness:{d}" for d in days]
+        with sqlite3.connect(path, timeout=10) as connection:
+            connection.execute(
+                "DELETE FROM events WHERE athlete_id IN "
+                "(SELECT id FROM athletes WHERE telegram_user_id = ?) AND ("
+                + " OR ".join("dedupe_key LIKE ?" for _ in keys)
+                + ")",
+                (user, *keys),
+            )
+
+    return reopen
+
+
+async def time_tap(
+    bot: RunningBot, user: int, opener: str, reopen: Callable[[int], None] | None = None
+) -> float:
     """Send `opener` (untimed), then time a tap on the first button of the reply until the
     bot answers the callback query."""
     emulator = bot.emulator
+    if reopen is not None:
+        reopen(user)
     await time_text(bot, user, opener)
     message = next((m for m in reversed(emulator.bot_messages(user)) if m.buttons), None)
     if message is None:
@@ -244,10 +271,14 @@ class Samples:
         return data[min(len(data) - 1, round(q / 100 * (len(data) - 1)))]
 
 
-async def interleaved(samples: int, echo: RunningBot, ramp: RunningBot) -> Samples:
+async def interleaved(
+    samples: int, echo: RunningBot, ramp: RunningBot, reopen: Callable[[int], None]
+) -> Samples:
     kinds: dict[str, Callable[[RunningBot, int], Awaitable[float]]] = {
         "text log": lambda bot, user: time_text(bot, user, "rhr 52"),
-        "button tap": lambda bot, user: time_tap(bot, user, "/checkin"),
+        "button tap": lambda bot, user: time_tap(
+            bot, user, "/checkin", reopen if bot is ramp else None
+        ),
         "/week": lambda bot, user: time_text(bot, user, "/week"),
     }
     results = Samples()
@@ -329,7 +360,7 @@ async def main(args: argparse.Namespace) -> None:
         for bot, user in ((echo, ECHO_USER), (ramp, RUNNER_12), (ramp, RUNNER_104)):
             bot.emulator.register_user(user, "Ana")
         try:
-            results = await interleaved(args.samples, echo, ramp)
+            results = await interleaved(args.samples, echo, ramp, checkin_reopener(url))
             stats = await stats_times(ramp, args.stats)
         finally:
             for bot in (echo, ramp):
