@@ -10,8 +10,8 @@ so that replay is cold; so does a changed profile, which the coach checks itself
 written during this update have no row id yet: if one falls on those days, the update
 replays cold and files nothing.
 
-Bounded (least recently used out first): a checkpoint holds every finished week of a plan,
-tens of kilobytes for half a year.
+Bounded by the weeks it holds, least recently used out first: a checkpoint holds every
+finished week of a plan, about 2 KiB a week (55 KiB for half a year, 200 KiB for two).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from coach.history import Event, History
 from coach.model import Plan
 from coach.replay import Checkpoint, replay
 
-CHECKPOINTS_KEPT = 256
+WEEKS_KEPT = 8_000  # about 16 MiB: 300 runners at half a year, 75 at two years
 
 
 class StoredFact(Protocol):
@@ -61,8 +61,9 @@ def stamp(checkpoint: Checkpoint, facts: Iterable[StoredFact]) -> Stamp | None:
 
 
 class ReplayCache:
-    def __init__(self, size: int = CHECKPOINTS_KEPT) -> None:
-        self.size = size
+    def __init__(self, weeks: int = WEEKS_KEPT) -> None:
+        self.weeks = weeks
+        self._weeks_held = 0
         self._kept: OrderedDict[int, tuple[Stamp, Checkpoint]] = OrderedDict()
         self.resumed = self.cold = 0  # how many replays each way, for tests and benches
 
@@ -84,18 +85,20 @@ class ReplayCache:
             self.resumed += 1
         else:
             self.cold += 1
-        if taken is None:
-            self._kept.pop(athlete_id, None)
-            return result
-        filed = stamp(taken, stored)
-        if filed is None:
-            self._kept.pop(athlete_id, None)  # a fact of those days is not stored yet
+        self._forget(athlete_id)
+        filed = None if taken is None else stamp(taken, stored)
+        if taken is None or filed is None:  # no finished week, or one not stored yet
             return result
         self._kept[athlete_id] = (filed, taken)
-        self._kept.move_to_end(athlete_id)
-        while len(self._kept) > self.size:
-            self._kept.popitem(last=False)
+        self._weeks_held += len(taken.weeks)
+        while self._weeks_held > self.weeks and len(self._kept) > 1:
+            self._forget(next(iter(self._kept)))
         return result
+
+    def _forget(self, athlete_id: int) -> None:
+        kept = self._kept.pop(athlete_id, None)
+        if kept is not None:
+            self._weeks_held -= len(kept[1].weeks)
 
     def __len__(self) -> int:
         return len(self._kept)

@@ -87,16 +87,24 @@ def plan_of(sessions: sessionmaker[Session], athlete_id: int, today: date) -> Pl
         return plan(Journal(session, athlete, today).history, today, 2)
 
 
-def test_the_cache_keeps_the_most_recently_used_runners(
+def test_the_cache_keeps_the_most_recently_used_runners_within_its_weeks(
     sessions: sessionmaker[Session], make_athlete: MakeAthlete
 ) -> None:
-    cache = ReplayCache(size=2)
+    cache = ReplayCache(weeks=2)  # each runner below has one finished week
     ids = [make_athlete().id or 0 for _ in range(3)]
     today = _start(sessions, ids[0]) + timedelta(days=10)
     with sessions() as session:
-        for athlete_id in ids:
+
+        def replayed(athlete_id: int) -> str:
             athlete = repo.get_athlete(session, athlete_id)
             assert athlete is not None
             journal = Journal(session, athlete, today)
+            resumed = cache.resumed
             cache.plan(athlete_id, journal.history, today, 2, journal._load())
-    assert len(cache) == 2
+            return "resumed" if cache.resumed > resumed else "cold"
+
+        assert [replayed(i) for i in ids] == ["cold", "cold", "cold"]
+        assert len(cache) == 2
+        assert replayed(ids[2]) == "resumed"
+        assert replayed(ids[0]) == "cold"  # the least recently used went first
+        assert replayed(ids[1]) == "cold"
