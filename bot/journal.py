@@ -30,7 +30,6 @@ from bot.parsing import (
 from bot.replay_cache import checkpoints_for
 from bot.store import repo
 from bot.store.models import Athlete
-from bot.store.models import Event as EventRow
 from bot.texts import checkin as texts
 from bot.texts import problems
 from coach.errors import CoachInputError
@@ -148,10 +147,10 @@ class Journal:
 
     def _load(self) -> list[Stored]:
         if self._stored is None:
-            rows: list[EventRow] = repo.events_for(self.session, self.athlete_id)
+            rows = repo.event_facts_for(self.session, self.athlete_id)
             self._stored = [
-                Stored(event_from_dict(dict(row.payload)), row.dedupe_key, row.id, row.created_at)
-                for row in rows
+                Stored(event_from_dict(dict(payload)), key, row_id, stored_at)
+                for payload, key, row_id, stored_at in rows
             ]
         return self._stored
 
