@@ -11,6 +11,7 @@ limits of a run told in pieces.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -27,7 +28,7 @@ from bot.parsing import (
     SleepLog,
     WellnessLog,
 )
-from bot.replay_cache import checkpoints_for
+from bot.replay_cache import checkpoints_for, parsed_rows_for
 from bot.store import repo
 from bot.store.models import Athlete
 from bot.texts import checkin as texts
@@ -147,12 +148,17 @@ class Journal:
 
     def _load(self) -> list[Stored]:
         if self._stored is None:
-            rows = repo.event_facts_for(self.session, self.athlete_id)
-            self._stored = [
-                Stored(event_from_dict(dict(payload)), key, row_id, stored_at)
-                for payload, key, row_id, stored_at in rows
-            ]
+            marks = repo.event_marks_for(self.session, self.athlete_id)
+            parsed = parsed_rows_for(self.session.get_bind().engine)
+            self._stored = parsed.rows(self.athlete_id, marks, self._read_rows)
         return self._stored
+
+    def _read_rows(self, ids: Sequence[int] | None) -> Iterator[tuple[int, datetime, Stored]]:
+        for payload, key, row_id, stored_at in repo.event_facts_for(
+            self.session, self.athlete_id, ids
+        ):
+            assert row_id is not None
+            yield row_id, stored_at, Stored(event_from_dict(dict(payload)), key, row_id, stored_at)
 
     @property
     def history(self) -> History:

@@ -17,9 +17,9 @@ finished week of a plan, about 2 KiB a week (55 KiB for half a year, 200 KiB for
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
@@ -28,7 +28,10 @@ from coach.history import Event, History
 from coach.model import Plan
 from coach.replay import Checkpoint, replay
 
-WEEKS_KEPT = 8_000  # about 16 MiB: 300 runners at half a year, 75 at two years
+WEEKS_KEPT = 4_000  # about 8 MiB: 150 runners at half a year, 40 at two years
+ROWS_KEPT = 30_000  # parsed events, about 10 MiB: 90 runners at half a year, 20 at two years
+# Above this many rows not read yet, read the runner's rows whole rather than by id.
+FETCH_BY_ID_UP_TO = 200
 
 
 class StoredFact(Protocol):
@@ -43,6 +46,7 @@ class StoredFact(Protocol):
 
 
 Stamp = tuple[int, int, datetime | None]
+T = TypeVar("T")
 
 
 def stamp(checkpoint: Checkpoint, facts: Iterable[StoredFact]) -> Stamp | None:
@@ -104,13 +108,57 @@ class ReplayCache:
         return len(self._kept)
 
 
+class ParsedRows(Generic[T]):
+    """Each runner's stored rows as the journal parsed them, by row id, so an update parses
+    only the rows new or changed (a new time stored) since the last: decoding and checking
+    every event again was most of a long history's load. Bounded by rows held, least
+    recently used runner out first."""
+
+    def __init__(self, rows: int = ROWS_KEPT) -> None:
+        self.limit = rows
+        self._held = 0
+        self._kept: OrderedDict[int, dict[int, tuple[datetime, T]]] = OrderedDict()
+
+    def rows(
+        self,
+        athlete_id: int,
+        marks: Sequence[tuple[int, datetime]],
+        fetch: Callable[[Sequence[int] | None], Iterable[tuple[int, datetime, T]]],
+    ) -> list[T]:
+        """The runner's parsed rows in the order of `marks` (id, time stored); `fetch` reads
+        and parses the rows of some ids (None: all of them)."""
+        known = self._kept.pop(athlete_id, {})
+        self._held -= len(known)
+        missing = [row_id for row_id, at in marks if known.get(row_id, (None,))[0] != at]
+        if missing:
+            wanted = missing if len(missing) <= FETCH_BY_ID_UP_TO else None
+            for row_id, at, parsed in fetch(wanted):
+                known[row_id] = (at, parsed)
+        # A row gone between the two reads (another process, PostgreSQL) is simply left out.
+        current = {row_id: known[row_id] for row_id, _ in marks if row_id in known}
+        self._kept[athlete_id] = current
+        self._held += len(current)
+        while self._held > self.limit and len(self._kept) > 1:
+            _, dropped = self._kept.popitem(last=False)
+            self._held -= len(dropped)
+        return [parsed for _, parsed in current.values()]
+
+
 # One cache per database engine (one in a running bot): runner ids are only unique within a
 # database, and the cache goes when its engine does.
 _BY_ENGINE: WeakKeyDictionary[Engine, ReplayCache] = WeakKeyDictionary()
+_ROWS_BY_ENGINE: WeakKeyDictionary[Engine, ParsedRows[Any]] = WeakKeyDictionary()
 
 
 def checkpoints_for(engine: Engine) -> ReplayCache:
     cache = _BY_ENGINE.get(engine)
     if cache is None:
         cache = _BY_ENGINE[engine] = ReplayCache()
+    return cache
+
+
+def parsed_rows_for(engine: Engine) -> ParsedRows[Any]:
+    cache = _ROWS_BY_ENGINE.get(engine)
+    if cache is None:
+        cache = _ROWS_BY_ENGINE[engine] = ParsedRows()
     return cache

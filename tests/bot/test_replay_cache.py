@@ -3,13 +3,14 @@ of those weeks are unchanged, and replays cold when one of them changes."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from bot.journal import Journal, rhr_key, run_key
-from bot.replay_cache import ReplayCache, checkpoints_for
+from bot.replay_cache import ParsedRows, ReplayCache, checkpoints_for
 from bot.store import repo
 from coach.history import RestingHR, Run
 from coach.model import Plan
@@ -108,3 +109,31 @@ def test_the_cache_keeps_the_most_recently_used_runners_within_its_weeks(
         assert replayed(ids[2]) == "resumed"
         assert replayed(ids[0]) == "cold"  # the least recently used went first
         assert replayed(ids[1]) == "cold"
+
+
+def test_parsed_rows_are_read_again_only_when_new_or_changed() -> None:
+    rows = ParsedRows[str](rows=5)
+    t0, t1 = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+    stored = {1: (t0, "a"), 2: (t0, "b"), 3: (t0, "c")}
+    asked: list[Sequence[int] | None] = []
+
+    def fetch(ids: Sequence[int] | None) -> list[tuple[int, datetime, str]]:
+        asked.append(ids)
+        wanted = stored if ids is None else {i: stored[i] for i in ids}
+        return [(i, at, value) for i, (at, value) in wanted.items()]
+
+    def marks() -> list[tuple[int, datetime]]:
+        return [(i, at) for i, (at, _) in stored.items()]
+
+    assert rows.rows(7, marks(), fetch) == ["a", "b", "c"]
+    assert rows.rows(7, marks(), fetch) == ["a", "b", "c"] and len(asked) == 1  # all known
+    stored[2] = (t1, "B")  # a corrected answer keeps its row id, with a new time stored
+    stored[4] = (t1, "d")
+    del stored[1]
+    assert rows.rows(7, marks(), fetch) == ["B", "c", "d"]
+    assert asked[-1] == [2, 4]
+    assert rows.rows(8, [(9, t0)], lambda ids: [(9, t0, "x")]) == ["x"]
+    assert rows.rows(9, [(10, t0), (11, t0)], lambda ids: [(10, t0, "y"), (11, t0, "z")])
+    asked.clear()
+    assert rows.rows(7, marks(), fetch) == ["B", "c", "d"]
+    assert asked == [[2, 3, 4]]  # over 5 rows held: runner 7 went first, and is read again

@@ -38,7 +38,7 @@ def test_one_load_and_one_replay_however_many_questions(
 ) -> None:
     athlete = make_athlete()
     counts = {"loads": 0, "replays": 0}
-    events_for = repo.event_facts_for
+    events_for = repo.event_marks_for
     replay = coach.replay.replay
 
     def counted_load(*args: Any) -> Any:
@@ -49,7 +49,7 @@ def test_one_load_and_one_replay_however_many_questions(
         counts["replays"] += 1
         return replay(*args)
 
-    monkeypatch.setattr(repo, "event_facts_for", counted_load)
+    monkeypatch.setattr(repo, "event_marks_for", counted_load)
     monkeypatch.setattr(bot.replay_cache, "replay", counted_replay)
     with sessions() as session, session.begin():
         athlete = repo.get_athlete(session, athlete.id or 0) or athlete
