@@ -8,7 +8,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.history import Event, History, Resume, Run
+from coach.history import Event, History, Pause, Resume, Run
 from coach.replay import Checkpoint, plan, replay
 from tests.coach.strategies import HISTORY_WEEKS, _events_on, histories
 from tests.factories import compliant_weeks, make_history
@@ -96,3 +96,25 @@ def test_a_late_event_and_a_resume_the_day_after_belong_to_the_checkpoint() -> N
     assert checkpoint.depends_on(through, Run(through, 30).type)
     assert checkpoint.depends_on(through + timedelta(days=1), Resume(through).type)
     assert not checkpoint.depends_on(through + timedelta(days=1), "run")
+
+
+def test_a_resume_the_day_after_the_checkpoint_rewrites_its_last_week_and_replays_cold() -> None:
+    """A pause ended by a resume on Monday changes how long the break in the week before
+    was (`_break_length`): so that resume belongs to the checkpoint, and drops it."""
+    history = compliant_weeks(make_history(), 2)
+    start = history.profile.start_date
+    monday = start + timedelta(weeks=4)
+    history = _with(
+        history,
+        [
+            Pause(start + timedelta(weeks=2, days=1), start + timedelta(weeks=2, days=2)),
+            Pause(start + timedelta(weeks=3, days=4)),  # Friday, open-ended
+        ],
+    )
+    _, checkpoint = replay(history, monday)
+    resumed = _with(history, [Resume(monday)])
+    assert plan(resumed, monday).history[3] != plan(history, monday).history[3]
+    # Resumed from the checkpoint taken before the resume, the plan would be wrong ...
+    assert replay(resumed, monday, checkpoint=checkpoint)[0] != plan(resumed, monday)
+    # ... so the resume is one of the facts the checkpoint depends on.
+    assert checkpoint is not None and _still_valid(checkpoint, [Resume(monday)]) is None
