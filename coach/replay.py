@@ -348,11 +348,7 @@ class Checkpoint:
     state: _State
     last_hard: date | None
     planned_at_start: int
-
-    @property
-    def through(self) -> date:
-        """The last day of the last finished week."""
-        return self.weeks[-1].start + timedelta(days=6)
+    through: date  # the last day of the last finished week
 
     def depends_on(self, day: date, kind: str) -> bool:
         """An event of this kind on this day can change the weeks the checkpoint holds.
@@ -1211,7 +1207,14 @@ def replay(
             )
         )
         if index == current - 1:  # the last finished week: where the next replay resumes
-            taken = Checkpoint(profile, tuple(weeks), _copied(state), last_hard, planned_at_start)
+            taken = Checkpoint(
+                profile,
+                tuple(weeks),
+                _copied(state),
+                last_hard,
+                planned_at_start,
+                through=week_start + timedelta(days=6),
+            )
 
     vdot = facts.vdot_on(today)
     split = current if today >= start else 0
