@@ -16,6 +16,7 @@ finished week of a plan, about 2 KiB a week (55 KiB for half a year, 200 KiB for
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -69,6 +70,8 @@ class ReplayCache:
         self.weeks = weeks
         self._weeks_held = 0
         self._kept: OrderedDict[int, tuple[Stamp, Checkpoint]] = OrderedDict()
+        # Mornings are rendered on worker threads: the bookkeeping is done under a lock.
+        self._lock = threading.Lock()
         self.resumed = self.cold = 0  # how many replays each way, for tests and benches
 
     def plan(
@@ -89,14 +92,15 @@ class ReplayCache:
             self.resumed += 1
         else:
             self.cold += 1
-        self._forget(athlete_id)
         filed = None if taken is None else stamp(taken, stored)
-        if taken is None or filed is None:  # no finished week, or one not stored yet
-            return result
-        self._kept[athlete_id] = (filed, taken)
-        self._weeks_held += len(taken.weeks)
-        while self._weeks_held > self.weeks and len(self._kept) > 1:
-            self._forget(next(iter(self._kept)))
+        with self._lock:
+            self._forget(athlete_id)
+            if taken is None or filed is None:  # no finished week, or one not stored yet
+                return result
+            self._kept[athlete_id] = (filed, taken)
+            self._weeks_held += len(taken.weeks)
+            while self._weeks_held > self.weeks and len(self._kept) > 1:
+                self._forget(next(iter(self._kept)))
         return result
 
     def _forget(self, athlete_id: int) -> None:
@@ -118,6 +122,7 @@ class ParsedRows(Generic[T]):
         self.limit = rows
         self._held = 0
         self._kept: OrderedDict[int, dict[int, tuple[datetime, T]]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def rows(
         self,
@@ -127,8 +132,9 @@ class ParsedRows(Generic[T]):
     ) -> list[T]:
         """The runner's parsed rows in the order of `marks` (id, time stored); `fetch` reads
         and parses the rows of some ids (None: all of them)."""
-        known = self._kept.pop(athlete_id, {})
-        self._held -= len(known)
+        with self._lock:
+            known = self._kept.pop(athlete_id, {})
+            self._held -= len(known)
         missing = [row_id for row_id, at in marks if known.get(row_id, (None,))[0] != at]
         if missing:
             wanted = missing if len(missing) <= FETCH_BY_ID_UP_TO else None
@@ -136,11 +142,13 @@ class ParsedRows(Generic[T]):
                 known[row_id] = (at, parsed)
         # A row gone between the two reads (another process, PostgreSQL) is simply left out.
         current = {row_id: known[row_id] for row_id, _ in marks if row_id in known}
-        self._kept[athlete_id] = current
-        self._held += len(current)
-        while self._held > self.limit and len(self._kept) > 1:
-            _, dropped = self._kept.popitem(last=False)
-            self._held -= len(dropped)
+        with self._lock:
+            self._held -= len(self._kept.pop(athlete_id, {}))  # another thread's, meanwhile
+            self._kept[athlete_id] = current
+            self._held += len(current)
+            while self._held > self.limit and len(self._kept) > 1:
+                _, dropped = self._kept.popitem(last=False)
+                self._held -= len(dropped)
         return [parsed for _, parsed in current.values()]
 
 

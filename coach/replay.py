@@ -1227,4 +1227,5 @@ def replay(
         week=weeks[split],
         upcoming=tuple(weeks[split + 1 :]),
     )
-    return result, taken if taken is not None else checkpoint
+    # Resumed past the week after it, the checkpoint given still stands; one refused does not.
+    return result, taken if taken is not None or not first_index else checkpoint
