@@ -13,7 +13,8 @@ on all of them alike. Prints, in one run:
 - resident memory of Ramp with 10,000 runners in its database, after its scheduler ticks
   over them, and the peak during those ticks (aim ≤ 100 MiB);
 - `/stats` reply time (aim ≤ 150 ms);
-- cold replays per second of a 26-week history on one core (aim ≥ 1,000/s).
+- cold and incremental replays per second of a 26-week history on one core (aims ≥ 1,000/s
+  and ≥ 5,000/s; bench/coach_replay.py measures them over many runners).
 
 Not a test: this machine is shared, so read the figures, don't assert on them. The
 project's modules are byte-compiled first, as an installed bot's are (PYTHONDONTWRITEBYTECODE
@@ -28,13 +29,14 @@ import argparse
 import asyncio
 import compileall
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ from typing import Any
 from bot.store import repo
 from bot.store.db import make_engine, migrate, session_factory
 from coach.history import WEEKDAYS, history_to_dict
-from coach.replay import plan
+from coach.replay import plan, replay
 from coach.simulate import SIM_START, simulate
 from emulator.server import BotApiEmulator
 
@@ -214,10 +216,36 @@ async def time_text(bot: RunningBot, user: int, text: str) -> float:
     return elapsed
 
 
-async def time_tap(bot: RunningBot, user: int, opener: str) -> float:
+def checkin_reopener(database_url: str) -> Callable[[int], None]:
+    """Remove a runner's check-in answers of the last days, so that /checkin asks again:
+    tapping the first button each time finishes a check-in within a few samples, and a
+    finished one has no buttons. Untimed, between samples, while the bot is idle."""
+    path = database_url.removeprefix("sqlite:///")
+
+    def reopen(user: int) -> None:
+        today = datetime.now(UTC).date()
+        days = [(today + timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
+        keys = [f"checkin:{d}:%" for d in days] + [f"wellness:{d}" for d in days]
+        with sqlite3.connect(path, timeout=10) as connection:
+            connection.execute(
+                "DELETE FROM events WHERE athlete_id IN "
+                "(SELECT id FROM athletes WHERE telegram_user_id = ?) AND ("
+                + " OR ".join("dedupe_key LIKE ?" for _ in keys)
+                + ")",
+                (user, *keys),
+            )
+
+    return reopen
+
+
+async def time_tap(
+    bot: RunningBot, user: int, opener: str, reopen: Callable[[int], None] | None = None
+) -> float:
     """Send `opener` (untimed), then time a tap on the first button of the reply until the
     bot answers the callback query."""
     emulator = bot.emulator
+    if reopen is not None:
+        reopen(user)
     await time_text(bot, user, opener)
     message = next((m for m in reversed(emulator.bot_messages(user)) if m.buttons), None)
     if message is None:
@@ -243,10 +271,14 @@ class Samples:
         return data[min(len(data) - 1, round(q / 100 * (len(data) - 1)))]
 
 
-async def interleaved(samples: int, echo: RunningBot, ramp: RunningBot) -> Samples:
+async def interleaved(
+    samples: int, echo: RunningBot, ramp: RunningBot, reopen: Callable[[int], None]
+) -> Samples:
     kinds: dict[str, Callable[[RunningBot, int], Awaitable[float]]] = {
         "text log": lambda bot, user: time_text(bot, user, "rhr 52"),
-        "button tap": lambda bot, user: time_tap(bot, user, "/checkin"),
+        "button tap": lambda bot, user: time_tap(
+            bot, user, "/checkin", reopen if bot is ramp else None
+        ),
         "/week": lambda bot, user: time_text(bot, user, "/week"),
     }
     results = Samples()
@@ -284,6 +316,19 @@ def cold_replays_per_second(weeks: int = 26, seconds: float = 3.0) -> float:
     return count / (time.process_time() - started)
 
 
+def incremental_replays_per_second(weeks: int = 26, seconds: float = 3.0) -> float:
+    """Today's facts logged, the replay resumed from yesterday's checkpoint, as the bot does."""
+    history, _ = simulate("steady", weeks=weeks)
+    last_day = history.profile.start_date + timedelta(weeks=weeks, days=-1)
+    before = replace(history, events=tuple(e for e in history.events if e.date < last_day))
+    _, checkpoint = replay(before, last_day - timedelta(days=1))
+    count, started = 0, time.process_time()
+    while time.process_time() - started < seconds:
+        replay(history, last_day, checkpoint=checkpoint)
+        count += 1
+    return count / (time.process_time() - started)
+
+
 # --- the report ----------------------------------------------------------------------------
 
 
@@ -315,7 +360,7 @@ async def main(args: argparse.Namespace) -> None:
         for bot, user in ((echo, ECHO_USER), (ramp, RUNNER_12), (ramp, RUNNER_104)):
             bot.emulator.register_user(user, "Ana")
         try:
-            results = await interleaved(args.samples, echo, ramp)
+            results = await interleaved(args.samples, echo, ramp, checkin_reopener(url))
             stats = await stats_times(ramp, args.stats)
         finally:
             for bot in (echo, ramp):
@@ -368,6 +413,11 @@ async def main(args: argparse.Namespace) -> None:
     )
     replays = cold_replays_per_second()
     print(f"cold replay, 26 weeks, one core: {replays:,.0f}/s ({replays / 1000:.2f} of 1,000/s)")
+    resumed = incremental_replays_per_second()
+    print(
+        f"incremental replay, 26 weeks, one core: {resumed:,.0f}/s "
+        f"({resumed / 5000:.2f} of 5,000/s)"
+    )
 
 
 if __name__ == "__main__":

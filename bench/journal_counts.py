@@ -1,7 +1,8 @@
 """How often one update loads the runner's events and replays their plan.
 
 Drives the real bot on the local emulator (as the tests do) and counts calls to
-`bot.store.repo.events_for` (one events load) and `coach.replay.plan` (one replay) during
+`bot.store.repo.event_marks_for` (one events load) and `coach.replay.replay` (one replay,
+cold or resumed from a checkpoint) during
 updates: a free-text log, a tap on a check-in button, /week, /today, and the morning
 message (rendered and sent by one tick). Counts, not timings: the figures are the same on
 any machine.
@@ -31,7 +32,7 @@ import coach.replay
 from bot.store import repo
 from tests.bot.harness import ANA, BotHarness
 
-COUNTED = {"events loads": (repo, "events_for"), "replays": (coach.replay, "plan")}
+COUNTED = {"events loads": (repo, "event_marks_for"), "replays": (coach.replay, "replay")}
 
 
 @contextmanager

@@ -11,8 +11,9 @@ limits of a run told in pieces.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from sqlmodel import Session
@@ -28,9 +29,9 @@ from bot.parsing import (
     SleepLog,
     WellnessLog,
 )
+from bot.replay_cache import checkpoints_for, parsed_rows_for
 from bot.store import repo
 from bot.store.models import Athlete
-from bot.store.models import Event as EventRow
 from bot.texts import checkin as texts
 from bot.texts import problems
 from coach.errors import CoachInputError
@@ -50,7 +51,6 @@ from coach.history import (
 )
 from coach.model import Plan
 from coach.model import Session as PlannedSession
-from coach.replay import plan as replay
 
 # Planned days on which there is no run to check in about.
 NOT_RUNS = frozenset({"rest", "cross"})
@@ -104,6 +104,9 @@ class Stored:
 
     event: Event
     key: str | None
+    # As read from the database: what tells the replay cache a day's facts changed.
+    row_id: int | None = None
+    stored_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +155,17 @@ class Journal:
 
     def _load(self) -> list[Stored]:
         if self._stored is None:
-            rows: list[EventRow] = repo.events_for(self.session, self.athlete_id)
-            self._stored = [
-                Stored(event_from_dict(dict(row.payload)), row.dedupe_key) for row in rows
-            ]
+            marks = repo.event_marks_for(self.session, self.athlete_id)
+            parsed = parsed_rows_for(self.session.get_bind().engine)
+            self._stored = parsed.rows(self.athlete_id, marks, self._read_rows)
         return self._stored
+
+    def _read_rows(self, ids: Sequence[int] | None) -> Iterator[tuple[int, datetime, Stored]]:
+        for payload, key, row_id, stored_at in repo.event_facts_for(
+            self.session, self.athlete_id, ids
+        ):
+            assert row_id is not None
+            yield row_id, stored_at, Stored(event_from_dict(dict(payload)), key, row_id, stored_at)
 
     @property
     def history(self) -> History:
@@ -174,7 +183,10 @@ class Journal:
     def plan(self, weeks_ahead: int = WEEKS_AHEAD) -> Plan:
         """The plan as of today, replayed once per update (again only after a write)."""
         if self._plan is None or weeks_ahead > self._plan_weeks:
-            self._plan = replay(self.history, self.today, weeks_ahead)
+            checkpoints = checkpoints_for(self.session.get_bind().engine)
+            self._plan = checkpoints.plan(
+                self.athlete_id, self.history, self.today, weeks_ahead, self._load()
+            )
             self._plan_weeks = weeks_ahead
         return self._plan
 

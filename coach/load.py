@@ -57,11 +57,13 @@ def stated_load_seed(weekly_minutes: float) -> float:
 def ewma_series(daily_loads: Sequence[float], days: int, start: float = 0.0) -> list[float]:
     """Exponentially weighted moving average of daily load, from `start` (0: no history)."""
     lam = ewma_lambda(days)
+    keep = 1 - lam  # the same float as computing it every day, once
     out: list[float] = []
+    append = out.append
     value = start
     for load in daily_loads:
-        value = load * lam + (1 - lam) * value
-        out.append(value)
+        value = load * lam + keep * value
+        append(value)
     return out
 
 

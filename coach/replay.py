@@ -13,8 +13,11 @@ import copy
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
 
 from coach import blend, ladder, lead_in, niggles, results, taper
 from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
@@ -161,6 +164,9 @@ class _Facts:
     slower: list[tuple[date, float]] = field(default_factory=list)  # trials read as fatigue
     unconfirmed: list[tuple[date, float]] = field(default_factory=list)  # >10 % jumps
     niggles: list[Niggle] = field(default_factory=list)  # coach.niggles eases the days after
+    # The replay asks for the paces of the same days many times (shape, dose, build):
+    # fitness is fixed once read, so each day's answer is worked out once.
+    paces_by_day: dict[date, TrainingPaces | None] = field(default_factory=dict)
 
     @classmethod
     def read(cls, history: History, today: date) -> _Facts:
@@ -173,7 +179,8 @@ class _Facts:
         open_pauses: list[Pause] = []
         resumes: list[date] = []
         rhr_by_day: dict[date, int] = {}
-        events = sorted((e for e in history.events if e.date <= today), key=lambda e: e.date)
+        events = [e for e in history.events if e.date <= today]
+        events.sort(key=_event_date)  # stable: a day's events keep their order
         for e in events:
             if f.first_day is None:
                 f.first_day = e.date
@@ -213,10 +220,8 @@ class _Facts:
                 f.niggles.append(e)
         f.rhr = sorted(rhr_by_day.items())
         f.rhr_dates = [d for d, _ in f.rhr]
-        f.rhr_sums, f.rhr_squares = [0.0], [0.0]
-        for _, bpm in f.rhr:
-            f.rhr_sums.append(f.rhr_sums[-1] + bpm)
-            f.rhr_squares.append(f.rhr_squares[-1] + bpm * bpm)
+        f.rhr_sums = list(accumulate((bpm for _, bpm in f.rhr), initial=0.0))
+        f.rhr_squares = list(accumulate((bpm * bpm for _, bpm in f.rhr), initial=0.0))
         f.fitness.sort(key=lambda item: item[0])
         f.fitness_dates = [d for d, _ in f.fitness]
         # Both averages start from the stated weekly minutes, as /stats does (bot/charts), so
@@ -231,7 +236,7 @@ class _Facts:
         self.load_origin = origin
         self.load_seed = seed
         days = max((today - origin).days + 1, 0)
-        self.load_series = [self.loads.get(origin + timedelta(days=i), 0.0) for i in range(days)]
+        self.load_series = _daily_series(self.loads, origin, days)
         self.acute = ewma_series(self.load_series, ACUTE_DAYS, seed)
         self.chronic = ewma_series(self.load_series, CHRONIC_DAYS, seed)
 
@@ -240,10 +245,16 @@ class _Facts:
         return self.fitness[i - 1][1] if i else None
 
     def paces_on(self, day: date) -> TrainingPaces | None:
+        try:
+            return self.paces_by_day[day]
+        except KeyError:
+            pass
         vdot = self.vdot_on(day)
         # One decimal of VDOT is finer than any pace a runner can hold, and keeps the
         # training_paces cache small.
-        return None if vdot is None else training_paces(round(vdot, 1))
+        paces = None if vdot is None else training_paces(round(vdot, 1))
+        self.paces_by_day[day] = paces
+        return paces
 
     def goal_as_of(self, day: date) -> Goal | None:
         """The goal race the runner had set by `day`: a goal set later never rewrites
@@ -294,6 +305,21 @@ class _Facts:
         return self.acute[i] / self.chronic[i]
 
 
+_event_date = attrgetter("date")
+
+
+def _daily_series(loads: dict[date, float], origin: date, days: int) -> list[float]:
+    """One load a day from `origin`, 0 on days without one (placed by ordinal: no date
+    arithmetic per day)."""
+    series = [0.0] * days
+    first = origin.toordinal()
+    for day, load in loads.items():
+        i = day.toordinal() - first
+        if 0 <= i < days:
+            series[i] = load
+    return series
+
+
 def _pause_ranges(pauses: list[Pause], resumes: list[date]) -> list[tuple[date, date, str]]:
     """Inclusive (first day, last day, reason) of each pause: to its `until`, or to the day
     before the next resume, or open-ended."""
@@ -341,6 +367,43 @@ class _State:
     last_build: int | None = None  # minutes of the last normal build week, as planned
     build_planned: int | None = None  # minutes of the last build week of any sort, as planned
     last_paces: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+
+def _copied(state: _State) -> _State:
+    """A copy of every field, containers included, so a checkpoint never shares what a
+    replay goes on to change (a field added to `_State` is carried without listing it)."""
+    out = copy.copy(state)
+    for f in fields(out):
+        value = getattr(out, f.name)
+        if isinstance(value, dict | list | set):
+            setattr(out, f.name, copy.copy(value))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """The replay at the end of the last finished week: the weeks so far as decided, and
+    the whole replay state the next week is decided from. The rolling figures (loads and
+    their averages, resting-HR baselines, VDOT on a day) are read again from the history,
+    which is cheap; the weeks are what costs.
+
+    It holds for a history with the same profile and the same events on the days it
+    `depends_on`, replayed for a later day than `through`."""
+
+    profile: Profile
+    weeks: tuple[Week, ...]
+    state: _State
+    last_hard: date | None
+    planned_at_start: int
+    through: date  # the last day of the last finished week
+
+    def depends_on(self, day: date, kind: str) -> bool:
+        """An event of this kind on this day can change the weeks the checkpoint holds.
+        A resume on the day after `through` ends a pause inside them (`_pause_ranges`)."""
+        return day <= self.through or (kind == "resume" and day == self.through + timedelta(1))
+
+    def resumes(self, profile: Profile, today: date) -> bool:
+        return profile == self.profile and today > self.through
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,7 +506,7 @@ def _review(
     rhr_flag = _rhr_flag(week.start, end, facts, flags)
     if sum(1 for q in quality_scores if q <= 4) >= 2:
         flags.append("Two sessions scored 4/10 or less for how they went.")
-    days = [week.start + timedelta(days=i) for i in range(7)]
+    days = _week_days(week.start)
     wellness = [(d, w) for d in days for w in facts.wellness.get(d, ())]
     sore = [d for d, w in wellness if w.soreness is not None and w.soreness >= 4]
     if two_days_running(sore):
@@ -481,6 +544,12 @@ def _review(
         busy=busy,
         deload_requested=state.deload_next,
     )
+
+
+@lru_cache(maxsize=1024)
+def _week_days(start: date) -> tuple[date, ...]:
+    """The seven days from `start`: date arithmetic is a large share of a week's review."""
+    return tuple(start + timedelta(days=i) for i in range(7))
 
 
 def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[str]) -> bool:
@@ -1093,21 +1162,26 @@ def _with_profile_changes(
     """A profile change taking effect mid-week: the days before it keep the week as it was
     planned, the days from it are planned with the new profile (same decision, same step)."""
     out = list(sessions)
+    profiles = [profile_at(s.date) for s in sessions]
     for i in range(1, len(sessions)):
-        profile = profile_at(sessions[i].date)
-        if profile != profile_at(sessions[i - 1].date):
+        profile = profiles[i]
+        # The same object most days (no change this week): skip the field-by-field compare.
+        if profile is not profiles[i - 1] and profile != profiles[i - 1]:
             # A copy of the state: the week's decision is already taken; this only redraws days.
             rebuilt = _build(index, sessions[0].date, shape, profile, facts, copy.copy(state))
             out[i:] = rebuilt[i:]
     return tuple(out)
 
 
-def _with_short_first_week(history: History, today: date, weeks_ahead: int) -> Plan:
+def _with_short_first_week(
+    history: History, today: date, weeks_ahead: int, checkpoint: Checkpoint | None
+) -> tuple[Plan, Checkpoint | None]:
     """A plan starting mid-week: a short first week to Sunday (coach/lead_in.py), then the
-    replay from the first Monday as for any plan."""
+    replay from the first Monday as for any plan (its checkpoint is the Monday plan's)."""
     profile = history.profile
     monday = lead_in.first_monday(profile.start_date)
-    full = plan(replace(history, profile=replace(profile, start_date=monday)), today, weeks_ahead)
+    from_monday = replace(history, profile=replace(profile, start_date=monday))
+    full, taken = replay(from_monday, today, weeks_ahead, checkpoint)
     fit = profile.fitness
     fresh = fit is not None and not results.too_old(fit.date, profile.start_date)
     paces = (
@@ -1117,8 +1191,8 @@ def _with_short_first_week(history: History, today: date, weeks_ahead: int) -> P
     )
     first = lead_in.short_week(profile, paces)
     if today < monday:
-        return replace(full, history=(), week=first, upcoming=(full.week, *full.upcoming))
-    return replace(full, history=(first, *full.history))
+        return replace(full, history=(), week=first, upcoming=(full.week, *full.upcoming)), taken
+    return replace(full, history=(first, *full.history)), taken
 
 
 def _kept_before_pause(
@@ -1156,8 +1230,23 @@ def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int
 
 def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) -> Plan:
     """Replay the history up to `today`: past weeks, the current week, and what comes next."""
+    return replay(history, today, weeks_ahead)[0]
+
+
+def replay(
+    history: History,
+    today: date,
+    weeks_ahead: int = DEFAULT_WEEKS_AHEAD,
+    checkpoint: Checkpoint | None = None,
+) -> tuple[Plan, Checkpoint | None]:
+    """`plan`, resumed from `checkpoint` when it still holds, and the checkpoint at the end
+    of the last finished week (None before the first week has finished).
+
+    The caller vouches that the history's events the checkpoint `depends_on` are the ones
+    it was taken from; the profile and `today` are checked here. The Plan is the one a cold
+    replay gives."""
     if history.profile.start_date.weekday() != 0:
-        return _with_short_first_week(history, today, weeks_ahead)
+        return _with_short_first_week(history, today, weeks_ahead, checkpoint)
     profile = history.profile
     profile_at = _profile_lookup(history, today)
     facts = _Facts.read(history, today)
@@ -1171,7 +1260,14 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
     moves = moves_said_by(history, today)
     last_hard: date | None = None
     planned_at_start = 0
-    for index in range(current + weeks_ahead + 1):
+    first_index = 0
+    if checkpoint is not None and checkpoint.resumes(profile, today):
+        weeks = list(checkpoint.weeks)
+        state = _copied(checkpoint.state)
+        last_hard, planned_at_start = checkpoint.last_hard, checkpoint.planned_at_start
+        first_index = len(weeks)
+    taken = None
+    for index in range(first_index, current + weeks_ahead + 1):
         week_start = start + timedelta(days=7 * index)
         previous = weeks[-1] if weeks else None
         review = None
@@ -1243,10 +1339,19 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
                 changes=tuple(changes),
             )
         )
+        if index == current - 1:  # the last finished week: where the next replay resumes
+            taken = Checkpoint(
+                profile,
+                tuple(weeks),
+                _copied(state),
+                last_hard,
+                planned_at_start,
+                through=week_start + timedelta(days=6),
+            )
 
     vdot = facts.vdot_on(today)
     split = current if today >= start else 0
-    return Plan(
+    result = Plan(
         today=today,
         vdot=vdot,
         paces=facts.paces_on(today) if vdot is not None else None,
@@ -1255,3 +1360,5 @@ def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) 
         week=weeks[split],
         upcoming=tuple(weeks[split + 1 :]),
     )
+    # Resumed past the week after it, the checkpoint given still stands; one refused does not.
+    return result, taken if taken is not None or not first_index else checkpoint

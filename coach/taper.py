@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from coach import ladder
 from coach.history import Goal
-from coach.microcycle import MIN_EASY_MIN, PacesOn, hard_session
+from coach.microcycle import MIN_EASY_MIN, PacesOn, hard_session, rest_instead
 from coach.model import RaceTarget, Session
 from coach.paces import HALF_MARATHON_M, predict_race_s
 
@@ -28,6 +28,8 @@ SHARPENER_DAYS_OUT = (3, 7)  # the last hard session: 3 to 7 days before the rac
 TAPER_QUALITY_KEEP = 0.5  # an earlier taper session keeps its pace, half its reps
 LONG_IN_TAPER_FROM = 7  # a long run 7+ days out stays long (shorter); nearer, it is easy
 SHAKEOUT_MIN, SHAKEOUT_STRIDES = 15, 3
+# Two days out is the classic day off before a race (the day before is the shakeout).
+REST_DAYS_OUT = 2
 RACE_WARM_UP_MIN, RACE_COOL_DOWN_MIN = 15, 5
 EASY_DAY_PER_M = 3000.0  # Daniels: one easy day for every 3 km raced
 AFTER_RACE_FIRST_SHARE = 0.5  # the reverse taper's first easy run, of the usual minutes
@@ -128,7 +130,23 @@ def race_days(
             out.append(_after_race(s, -k, after))
         else:
             out.append(s)
-    return _long_is_longest(out)
+    return _long_is_longest(_with_a_rest_day(out, race))
+
+
+def _with_a_rest_day(sessions: list[Session], race: Goal) -> list[Session]:
+    """A race on the week's rest day (a 7-day runner) leaves the week without one: the
+    easy taper day nearest two days out becomes the rest."""
+    if any(s.type == "rest" for s in sessions):
+        return sessions
+    easy = [
+        i for i, s in enumerate(sessions) if s.type in ("easy", "strides") and s.date < race.date
+    ]
+    if not easy:
+        return sessions
+    i = min(easy, key=lambda i: abs((race.date - sessions[i].date).days - REST_DAYS_OUT))
+    out = list(sessions)
+    out[i] = rest_instead(out[i], f"{TAPER_NOTE}: a day off before the race.")
+    return out
 
 
 def _long_is_longest(sessions: list[Session]) -> tuple[Session, ...]:

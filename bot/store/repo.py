@@ -12,6 +12,7 @@ before the commit lets Telegram's redelivery apply them again, once).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -263,6 +264,30 @@ def events_for(session: Session, athlete_id: int) -> list[Event]:
         .order_by(col(Event.local_date), col(Event.id))
     )
     return list(session.exec(statement).all())
+
+
+def event_marks_for(session: Session, athlete_id: int) -> list[tuple[int, datetime]]:
+    """(id, time stored) of the runner's events in replay order: enough to tell which rows
+    the journal has already read, without their payloads."""
+    statement = (
+        select(Event.id, Event.created_at)
+        .where(Event.athlete_id == athlete_id)
+        .order_by(col(Event.local_date), col(Event.id))
+    )
+    return [(row_id or 0, created_at) for row_id, created_at in session.exec(statement).all()]
+
+
+def event_facts_for(
+    session: Session, athlete_id: int, ids: Sequence[int] | None = None
+) -> list[tuple[dict[str, Any], str | None, int | None, datetime]]:
+    """The runner's events (or those of `ids`) as plain rows: payload, dedupe key, id, time
+    stored. Building ORM objects was a large share of a long history's load."""
+    statement = select(Event.payload, Event.dedupe_key, Event.id, Event.created_at).where(
+        Event.athlete_id == athlete_id
+    )
+    if ids is not None:
+        statement = statement.where(col(Event.id).in_(ids))
+    return [tuple(row) for row in session.exec(statement).all()]  # type: ignore[misc]
 
 
 def history_for(session: Session, athlete: Athlete) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot import coaching, journal
+from bot import coaching, replay_cache
 from bot.store import repo
 from coach.history import Pause
 from tests.bot.harness import ANA, BotHarness
@@ -94,8 +94,8 @@ async def test_the_morning_message_is_todays_view_built_from_one_load_and_one_re
 
             return wrapper
 
-        monkeypatch.setattr(repo, "events_for", counted("loads", repo.events_for))
-        monkeypatch.setattr(journal, "replay", counted("replays", journal.replay))
+        monkeypatch.setattr(repo, "event_marks_for", counted("loads", repo.event_marks_for))
+        monkeypatch.setattr(replay_cache, "replay", counted("replays", replay_cache.replay))
         await h.advance(timedelta(hours=3, minutes=1))  # 07:01 in Berlin
         await h.tick()
         assert counts == {"loads": 1, "replays": 1}

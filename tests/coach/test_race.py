@@ -135,3 +135,21 @@ def test_the_sharpener_never_takes_the_weeks_rest_day() -> None:
         assert any(s.type == "rest" for s in week.sessions), week.start
     window = [s for d, s in _sessions(p).items() if 3 <= (date(2025, 4, 9) - d).days <= 7]
     assert sum(s.hard for s in window) == 1  # the sharpener moved to a run, not dropped
+
+
+def test_a_race_on_a_seven_day_runners_rest_day_leaves_a_day_off_before_it() -> None:
+    """Found by the rest-day property: the race took Sunday, the week's only rest day."""
+    history = make_history(
+        start_date=date(2025, 1, 6),
+        fitness=None,
+        run_days=(0, 1, 2, 3, 4, 5, 6),
+        quality_day=0,
+        long_run_day=5,
+        weekly_minutes=409,
+        goal=goal_on(date(2025, 1, 19), 5000),
+    )
+    race_week = plan(history, date(2025, 1, 9)).upcoming[0]
+    assert race_week.sessions[-1].type == "race"
+    rest = [s for s in race_week.sessions if s.type == "rest"]
+    assert [s.date for s in rest] == [date(2025, 1, 17)]  # two days out
+    assert race_week.sessions[-2].title.startswith("Shakeout")

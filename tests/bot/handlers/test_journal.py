@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
-import bot.journal
+import bot.replay_cache
 import coach.replay
 from bot.journal import Journal, profile_effective, run_key
 from bot.parsing import ParseError
@@ -38,8 +38,8 @@ def test_one_load_and_one_replay_however_many_questions(
 ) -> None:
     athlete = make_athlete()
     counts = {"loads": 0, "replays": 0}
-    events_for = repo.events_for
-    replay = coach.replay.plan
+    events_for = repo.event_marks_for
+    replay = coach.replay.replay
 
     def counted_load(*args: Any) -> Any:
         counts["loads"] += 1
@@ -49,8 +49,8 @@ def test_one_load_and_one_replay_however_many_questions(
         counts["replays"] += 1
         return replay(*args)
 
-    monkeypatch.setattr(repo, "events_for", counted_load)
-    monkeypatch.setattr(bot.journal, "replay", counted_replay)
+    monkeypatch.setattr(repo, "event_marks_for", counted_load)
+    monkeypatch.setattr(bot.replay_cache, "replay", counted_replay)
     with sessions() as session, session.begin():
         athlete = repo.get_athlete(session, athlete.id or 0) or athlete
         start = date.fromisoformat((athlete.profile or {})["start_date"])
