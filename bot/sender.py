@@ -25,6 +25,7 @@ from sqlmodel import col
 
 from bot import metrics
 from bot.delivery import Render, SessionFactory
+from bot.direct_send import DirectSender
 from bot.drain import Clock, DrainOptions, MessageSender, drain
 from bot.store.models import Delivery
 
@@ -173,6 +174,8 @@ class Sender:
         self.lock.release()
         self.holding = False
         metrics.IS_SENDER.set(0)
+        if isinstance(self.bot, DirectSender):
+            await self.bot.aclose()
 
     async def _tick(self) -> int:
         try:
