@@ -92,7 +92,11 @@ def start_bot(
     log = (workdir / "bot.log").open("wb")
     profiler = [] if profile_to is None else ["-m", "cProfile", "-o", profile_to]
     return subprocess.Popen(
-        [sys.executable, *profiler, "-m", "bot"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, *profiler, "-m", "bot"],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
