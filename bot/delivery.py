@@ -195,6 +195,7 @@ def enqueue_due(session: Session, now_utc: datetime, ahead: timedelta = timedelt
     rows, next_due = _due_rows(athletes, now_utc, ahead)
     unique_key = ["athlete_id", "local_date", "kind"]
     inserted = insert_ignoring_conflicts(session, table_of(Delivery), rows, unique_key)
+    _move_to_current_time(session, rows)
     if next_due:
         table = table_of(Athlete)
         session.connection().execute(
@@ -225,6 +226,46 @@ def _due_rows(
             continue
         rows.extend(_pending_row(athlete, kind, day, due_at) for kind, day, due_at in due)
     return rows, next_due
+
+
+def _move_to_current_time(session: Session, rows: list[dict[str, Any]]) -> None:
+    """A runner who changed their morning (or check-in) time after its row was inserted,
+    ahead of time: the row moves to the new instant. Only rows never tried move; one that
+    failed keeps its back-off. A time moved later than the look-ahead is caught when the
+    row is claimed (`prepare`)."""
+    if not rows:
+        return
+    table = table_of(Delivery)
+    session.connection().execute(
+        table.update()
+        .where(
+            table.c.athlete_id == bindparam("athlete"),
+            table.c.local_date == bindparam("day"),
+            table.c.kind == bindparam("row_kind"),
+            table.c.status == "pending",
+            table.c.attempts == 0,
+            table.c.due_at != bindparam("due"),
+        )
+        .values(due_at=bindparam("due"), next_attempt_at=bindparam("due")),
+        [
+            {
+                "athlete": r["athlete_id"],
+                "day": r["local_date"],
+                "row_kind": r["kind"],
+                "due": r["due_at"],
+            }
+            for r in rows
+        ],
+    )
+
+
+def scheduled_instant(athlete: Athlete, kind: str, local_date: date) -> datetime | None:
+    """When a kind of message is due on a local date with the runner's current settings
+    (None: not scheduled that day any more)."""
+    for scheduled_kind, wall_time in scheduled_times(athlete, local_date):
+        if scheduled_kind == kind:
+            return local_instant(local_date, wall_time, ZoneInfo(athlete.time_zone))
+    return None
 
 
 def _pending_row(athlete: Athlete, kind: str, local_date: date, due_at: datetime) -> dict[str, Any]:
@@ -419,6 +460,8 @@ def prepare(
             if athlete is None or not athlete.active:
                 row.status = "cancelled"
                 continue
+            if _moved_later(row, athlete, now_utc):
+                continue
             if now_utc - row.due_at > MAX_LATENESS:
                 row.status = "expired"
                 metrics.MESSAGES_SKIPPED_LATE.labels(row.kind).inc()
@@ -443,6 +486,21 @@ def prepare(
             ready.append(Ready(delivery, athlete.chat_id, text, markup_json))
         del athletes, rows
     return ready
+
+
+def _moved_later(row: Delivery, athlete: Athlete, now_utc: datetime) -> bool:
+    """The runner moved this message to a later time since the row was inserted: it goes
+    back to waiting for the new instant (True), rather than out at the old time."""
+    try:
+        current = scheduled_instant(athlete, row.kind, row.local_date)
+    except Exception:  # a schedule that can't be computed: send as planned
+        return False
+    if current is None or current <= now_utc or current == row.due_at:
+        return False
+    row.status = "pending"
+    row.due_at = row.next_attempt_at = current
+    row.claimed_by = row.claimed_at = None
+    return True
 
 
 def _load_if_still_claimed(
