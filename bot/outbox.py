@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from bot import coaching, render
+from bot import coaching, pause_end, render
 from bot.delivery import Outgoing
 from bot.handlers import checkin
 from bot.handlers.common import Keyboard, esc, markup
@@ -30,6 +30,8 @@ def message_for(session: Session, athlete: Athlete, delivery: Delivery) -> Outgo
         return None
     day = delivery.local_date
     history = coaching.history_of(session, athlete)
+    if delivery.kind == pause_end.KIND:  # sent on a paused day, so before the check below
+        return pause_end.message_for(history, athlete, day)
     if day < history.profile.start_date or pause_on(history, day) is not None:
         return None
     if delivery.kind == "morning":
