@@ -110,6 +110,12 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
         application.add_handler(
             CommandHandler(name, handler(function, needs_profile=needs_profile), filters=new)
         )
+    # "A walk or a run?" about a slow watch file (bot/handlers/files.py), before the router.
+    application.add_handler(
+        CallbackQueryHandler(
+            handler(files.on_walk_or_run), pattern=f"^{files.WalkOrRunTap.prefix}:"
+        )
+    )
     application.add_handler(CallbackQueryHandler(handler(router.on_callback)))
     application.add_handler(
         MessageHandler(new & filters.TEXT & ~filters.COMMAND, handler(router.on_text))
