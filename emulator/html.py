@@ -8,6 +8,7 @@ the terminal UI reuses it to render messages.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -115,6 +116,13 @@ def parse_html(source: str) -> ParsedText:
         raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
     entities.sort(key=lambda e: (e.offset, -e.length))
     return ParsedText("".join(out), entities)
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_html_cached(source: str) -> ParsedText:
+    """`parse_html`, remembered: every message is parsed twice (the length check, then the
+    reply), and a fan-out sends many alike. Callers must not change what it returns."""
+    return parse_html(source)
 
 
 def _decode_entity(source: str, i: int) -> tuple[str, int]:
