@@ -26,8 +26,8 @@ How a file is stored, and how sending the same file twice logs it once:
     with a word: a session from weeks ago changes nothing the coach decides now, and a
     watch's whole archive sent by mistake would otherwise fill the history (and the CSV
     export) with years of runs.
-  * A "run" slower than 12:00/km (`WALKING_PACE_S_PER_KM`; brisk walking is 9-11 min/km,
-    the slowest easy jog about 10-11) is asked about first, with two buttons: a walk is
+  * A "run" slower than 12:00/km (`WALKING_PACE_S_PER_KM`: a brisk walk is about
+    10-12 min/km, so slower than that is rarely a run) is asked about first: a walk is
     logged as walking (cross-training), a run as a run. Nothing is logged until the runner
     answers; the buttons carry what the file said (day, seconds, metres and a 96-bit
     prefix of its fingerprint, the dedupe key of what is logged), so nothing is kept
