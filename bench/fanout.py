@@ -77,7 +77,7 @@ def create_runners(url: str, count: int, morning: clock_time, onboarded: datetim
 
 
 def start_bot(
-    workdir: Path, url: str, port: int, rate: float, paid: bool
+    workdir: Path, url: str, port: int, rate: float, paid: bool, profile_to: str | None = None
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -90,8 +90,13 @@ def start_bot(
         "LOG_LEVEL": "WARNING",
     }
     log = (workdir / "bot.log").open("wb")
+    profiler = [] if profile_to is None else ["-m", "cProfile", "-o", profile_to]
     return subprocess.Popen(
-        [sys.executable, "-m", "bot"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, *profiler, "-m", "bot"],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -122,6 +127,28 @@ async def probe(emulator: BotApiEmulator, done: asyncio.Event, latencies: list[f
             latencies.append(math.inf)
         # More than the emulator's one second per chat, so the probe itself never floods.
         await asyncio.sleep(1.1)
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds a process has used so far (Linux), 0 where /proc can't tell."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def busy_during(
+    samples: list[tuple[float, float, float]], start: float, end: float
+) -> tuple[float, float]:
+    """The share of one core the emulator and the bot used between two instants: which of
+    the two held the rate back (a process near 100 % is the bottleneck)."""
+    inside = [sample for sample in samples if start <= sample[0] <= end]
+    if len(inside) < 2:
+        return math.nan, math.nan
+    (wall0, emulator0, bot0), (wall1, emulator1, bot1) = inside[0], inside[-1]
+    span = wall1 - wall0
+    return (emulator1 - emulator0) / span, (bot1 - bot0) / span
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -157,12 +184,13 @@ async def run(args: argparse.Namespace) -> int:
     gc.freeze()
     if not args.gc:
         gc.disable()
-    bot = start_bot(workdir, url, emulator.port, args.rate, args.paid)
+    bot = start_bot(workdir, url, emulator.port, args.rate, args.paid, args.profile)
     due_mono = time.monotonic() + (due - datetime.now(UTC)).total_seconds()
     fanout = set(users)
     done = asyncio.Event()
     latencies: list[float] = []
     probing: asyncio.Task[None] | None = None
+    cpu_samples: list[tuple[float, float, float]] = []  # (wall, emulator CPU, bot CPU)
     deadline = due_mono + args.runners / args.rate * 1.5 + args.timeout
     try:
         while time.monotonic() < deadline:
@@ -171,10 +199,11 @@ async def run(args: argparse.Namespace) -> int:
                 break
             if probing is None and time.monotonic() > due_mono - 5:
                 probing = asyncio.create_task(probe(emulator, done, latencies))
+            cpu_samples.append((time.monotonic(), time.process_time(), process_cpu(bot.pid)))
             reached = {chat for _, chat in emulator.sent_log if chat in fanout}
             if len(reached) == args.runners:
                 break
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.25)
         await asyncio.sleep(3)  # anything sent twice shows up now
     finally:
         done.set()
@@ -210,6 +239,16 @@ async def run(args: argparse.Namespace) -> int:
         print(f"messages/s:          {rate:.1f}  (ratio to rate: {rate / args.rate:.3f})")
         print(f"  of them fan-out:   {fanout_rate:.1f}  (the rest: answers to the probe)")
         print(f"first message:       {arrivals[0] - due_mono:+.1f} s after the due minute")
+        emulator_busy, bot_busy = busy_during(cpu_samples, arrivals[0], arrivals[-1])
+        print(f"CPU while sending:   emulator {emulator_busy:.0%}, bot {bot_busy:.0%} of one core")
+        # CPU per message says what one free core each would carry, whatever else the
+        # machine is running: the bot is the bottleneck only if its ceiling is the lower.
+        for name, busy in (("emulator", emulator_busy), ("bot", bot_busy)):
+            if busy > 0:
+                print(
+                    f"  {name + ':':<10} {busy / rate * 1000:.2f} ms CPU a message, "
+                    f"so about {rate / busy:.0f} msg/s on a core of its own"
+                )
         print(
             f"time to all N:       {arrivals[-1] - due_mono:.1f} s after the due minute"
             if lost == 0
@@ -242,6 +281,7 @@ def main() -> int:
     parser.add_argument("--paid", action="store_true", help="RAMP_PAID_BROADCAST")
     parser.add_argument("--database", help="a PostgreSQL URL instead of a fresh SQLite file")
     parser.add_argument("--gc", action="store_true", help="keep the emulator's GC on")
+    parser.add_argument("--profile", help="write the bot's cProfile statistics to this file")
     parser.add_argument("--lead", type=float, help="seconds from setup to the due minute")
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="seconds allowed beyond N/rate x 1.5"

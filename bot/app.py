@@ -28,6 +28,7 @@ from telegram.ext import (
 from bot import metrics, outbox
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.direct_send import DirectSender
 from bot.drain import DrainOptions
 from bot.handlers import checkin, commands, data, files, insight, onboarding, router
 from bot.handlers.common import handler
@@ -109,6 +110,12 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
         application.add_handler(
             CommandHandler(name, handler(function, needs_profile=needs_profile), filters=new)
         )
+    # "A walk or a run?" about a slow watch file (bot/handlers/files.py), before the router.
+    application.add_handler(
+        CallbackQueryHandler(
+            handler(files.on_walk_or_run), pattern=f"^{files.WalkOrRunTap.prefix}:"
+        )
+    )
     application.add_handler(CallbackQueryHandler(handler(router.on_callback)))
     application.add_handler(
         MessageHandler(new & filters.TEXT & ~filters.COMMAND, handler(router.on_text))
@@ -121,13 +128,20 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     application.add_error_handler(_log_error)
 
     worker = f"worker-{uuid.uuid4().hex[:8]}"
+    drain_options = DrainOptions.for_rate(
+        settings.send_rate, paid_broadcast=settings.paid_broadcast
+    )
+    # Scheduled messages take their own path, through the same pacer (`bot.direct_send`).
+    outbox_bot = DirectSender(
+        f"{base}/bot{token.get_secret_value()}", pacer, drain_options.in_flight
+    )
     application.bot_data[SENDER_KEY] = Sender(
-        application.bot,
+        outbox_bot,
         runtime.sessions,
         outbox.message_for,
         runtime.clock.now,
         worker,
-        DrainOptions.for_rate(settings.send_rate, paid_broadcast=settings.paid_broadcast),
+        drain_options,
         lock_for(database_engine(runtime)),
     )
     job_queue = application.job_queue

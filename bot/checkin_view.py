@@ -29,6 +29,8 @@ SCORES = tuple(str(n) for n in range(1, 11))
 OPTIONAL = ("dist", "rhr", "wellness")
 WELLNESS_ASKED = ("sleep_h", "soreness", "stress")  # mood is never asked, only told
 
+MAX_AGE_DAYS = 7  # check-in buttons older than this have expired
+
 
 # --- the state of a day -----------------------------------------------------------------
 

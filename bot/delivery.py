@@ -19,7 +19,7 @@ import json
 import logging
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -53,6 +53,7 @@ RETRY_BROKEN_SCHEDULE = timedelta(hours=1)
 WEEKLY_REVIEW_AFTER_CHECKIN = timedelta(hours=2)
 LATEST_WEEKLY_REVIEW = time(23, 30)
 SUNDAY = 6  # the last day of the runner's week
+PAUSE_END = "pause_end"  # "how are you feeling?" on the last day of a pause (bot.pause_end)
 # Kinds rendered ahead. A check-in depends on the conversation of the moment, and a
 # weekly review is rare: both are rendered when sent.
 RENDERED_AHEAD = ("morning",)
@@ -76,14 +77,18 @@ DueDelivery = tuple[str, date, datetime]
 
 
 def due_deliveries(
-    athlete: Athlete, now_utc: datetime, ahead: timedelta = timedelta(0)
+    athlete: Athlete,
+    now_utc: datetime,
+    ahead: timedelta = timedelta(0),
+    pause_ends: Collection[date] = (),
 ) -> list[DueDelivery]:
     """(kind, local date, due instant in UTC) of every delivery due by `now_utc + ahead`.
 
     Pure. Looks at the runner's local yesterday and today:
     - "morning" every day at `morning_time`;
     - "checkin" on the profile's run days at `checkin_time`;
-    - "weekly_review" on Sunday at `checkin_time` + 2 h, capped at 23:30.
+    - "weekly_review" on Sunday at `checkin_time` + 2 h, capped at 23:30;
+    - "pause_end" at `morning_time` on each of `pause_ends` (last days of pauses).
 
     A local time skipped by a daylight-saving jump is due at the first instant after
     the gap; a repeated local time is due at its first occurrence (one row per local
@@ -102,7 +107,7 @@ def due_deliveries(
     dates = sorted({today - timedelta(days=1), today, until.astimezone(zone).date()})
     due: list[DueDelivery] = []
     for local_date in dates:
-        for kind, wall_time in scheduled_times(athlete, local_date):
+        for kind, wall_time in scheduled_times(athlete, local_date, pause_ends):
             due_at = local_instant(local_date, wall_time, zone)
             if onboarded_at <= due_at <= until and now_utc - due_at <= MAX_LATENESS:
                 due.append((kind, local_date, due_at))
@@ -126,10 +131,14 @@ def next_due_after(athlete: Athlete, instant: datetime) -> datetime:
     raise AssertionError("a morning message is scheduled every day")
 
 
-def scheduled_times(athlete: Athlete, local_date: date) -> list[tuple[str, time]]:
+def scheduled_times(
+    athlete: Athlete, local_date: date, pause_ends: Collection[date] = ()
+) -> list[tuple[str, time]]:
     """The kinds of message scheduled on a local date, with their local wall-clock time."""
     run_days = (athlete.profile or {}).get("run_days") or []
     times = [("morning", athlete.morning_time)]
+    if local_date in pause_ends:
+        times.append((PAUSE_END, athlete.morning_time))
     if WEEKDAYS[local_date.weekday()] in run_days:
         times.append(("checkin", athlete.checkin_time))
     if local_date.weekday() == SUNDAY:
@@ -192,9 +201,11 @@ def enqueue_due(session: Session, now_utc: datetime, ahead: timedelta = timedelt
         or_(col(Athlete.next_due_at).is_(None), col(Athlete.next_due_at) <= until),
     )
     athletes = session.exec(statement).all()
-    rows, next_due = _due_rows(athletes, now_utc, ahead)
+    pause_ends = _pause_end_days(session, [athlete.id for athlete in athletes if athlete.id])
+    rows, next_due = _due_rows(athletes, now_utc, ahead, pause_ends)
     unique_key = ["athlete_id", "local_date", "kind"]
     inserted = insert_ignoring_conflicts(session, table_of(Delivery), rows, unique_key)
+    _move_to_current_time(session, rows)
     if next_due:
         table = table_of(Athlete)
         session.connection().execute(
@@ -207,15 +218,39 @@ def enqueue_due(session: Session, now_utc: datetime, ahead: timedelta = timedelt
     return inserted
 
 
+def _pause_end_days(session: Session, athlete_ids: Sequence[int]) -> dict[int, set[date]]:
+    """The last day of each pause with an end date, per runner (`bot.pause_end` decides,
+    when the message goes out, whether that pause still ends that day)."""
+    ends: dict[int, set[date]] = {}
+    for start in range(0, len(athlete_ids), _STAMP_CHUNK):
+        chunk = athlete_ids[start : start + _STAMP_CHUNK]
+        pauses = session.exec(
+            select(Event.athlete_id, Event.payload).where(
+                col(Event.type) == "pause", col(Event.athlete_id).in_(chunk)
+            )
+        ).all()
+        for athlete_id, payload in pauses:
+            until = payload.get("until") if isinstance(payload, dict) else None
+            if isinstance(until, str):
+                try:
+                    ends.setdefault(athlete_id, set()).add(date.fromisoformat(until))
+                except ValueError:
+                    continue
+    return ends
+
+
 def _due_rows(
-    athletes: Sequence[Athlete], now_utc: datetime, ahead: timedelta
+    athletes: Sequence[Athlete],
+    now_utc: datetime,
+    ahead: timedelta,
+    pause_ends: dict[int, set[date]],
 ) -> tuple[list[dict[str, Any]], dict[int, datetime]]:
     rows: list[dict[str, Any]] = []
     next_due: dict[int, datetime] = {}
     for athlete in athletes:
         assert athlete.id is not None
         try:
-            due = due_deliveries(athlete, now_utc, ahead)
+            due = due_deliveries(athlete, now_utc, ahead, pause_ends.get(athlete.id, ()))
             next_due[athlete.id] = next_due_after(athlete, now_utc + ahead)
         except Exception:
             # One bad row (say, a time zone the tz database no longer knows) must not
@@ -225,6 +260,46 @@ def _due_rows(
             continue
         rows.extend(_pending_row(athlete, kind, day, due_at) for kind, day, due_at in due)
     return rows, next_due
+
+
+def _move_to_current_time(session: Session, rows: list[dict[str, Any]]) -> None:
+    """A runner who changed their morning (or check-in) time after its row was inserted,
+    ahead of time: the row moves to the new instant. Only rows never tried move; one that
+    failed keeps its back-off. A time moved later than the look-ahead is caught when the
+    row is claimed (`prepare`)."""
+    if not rows:
+        return
+    table = table_of(Delivery)
+    session.connection().execute(
+        table.update()
+        .where(
+            table.c.athlete_id == bindparam("athlete"),
+            table.c.local_date == bindparam("day"),
+            table.c.kind == bindparam("row_kind"),
+            table.c.status == "pending",
+            table.c.attempts == 0,
+            table.c.due_at != bindparam("due"),
+        )
+        .values(due_at=bindparam("due"), next_attempt_at=bindparam("due")),
+        [
+            {
+                "athlete": r["athlete_id"],
+                "day": r["local_date"],
+                "row_kind": r["kind"],
+                "due": r["due_at"],
+            }
+            for r in rows
+        ],
+    )
+
+
+def scheduled_instant(athlete: Athlete, kind: str, local_date: date) -> datetime | None:
+    """When a kind of message is due on a local date with the runner's current settings
+    (None: not scheduled that day any more)."""
+    for scheduled_kind, wall_time in scheduled_times(athlete, local_date):
+        if scheduled_kind == kind:
+            return local_instant(local_date, wall_time, ZoneInfo(athlete.time_zone))
+    return None
 
 
 def _pending_row(athlete: Athlete, kind: str, local_date: date, due_at: datetime) -> dict[str, Any]:
@@ -419,6 +494,8 @@ def prepare(
             if athlete is None or not athlete.active:
                 row.status = "cancelled"
                 continue
+            if _moved_later(row, athlete, now_utc):
+                continue
             if now_utc - row.due_at > MAX_LATENESS:
                 row.status = "expired"
                 metrics.MESSAGES_SKIPPED_LATE.labels(row.kind).inc()
@@ -443,6 +520,21 @@ def prepare(
             ready.append(Ready(delivery, athlete.chat_id, text, markup_json))
         del athletes, rows
     return ready
+
+
+def _moved_later(row: Delivery, athlete: Athlete, now_utc: datetime) -> bool:
+    """The runner moved this message to a later time since the row was inserted: it goes
+    back to waiting for the new instant (True), rather than out at the old time."""
+    try:
+        current = scheduled_instant(athlete, row.kind, row.local_date)
+    except Exception:  # a schedule that can't be computed: send as planned
+        return False
+    if current is None or current <= now_utc or current == row.due_at:
+        return False
+    row.status = "pending"
+    row.due_at = row.next_attempt_at = current
+    row.claimed_by = row.claimed_at = None
+    return True
 
 
 def _load_if_still_claimed(

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bot import render
+from bot import pause_end, render
 from bot.checkin_view import checkin_view, missing_note_view
 from bot.delivery import Outgoing
 from bot.journal import Journal
@@ -33,6 +33,8 @@ def message_for(session: Session, athlete: Athlete, delivery: Delivery) -> Outgo
         return None
     day = delivery.local_date
     journal = Journal(session, athlete, day)
+    if delivery.kind == pause_end.KIND:  # sent on a paused day, so before the check below
+        return pause_end.message_for(journal.history, athlete, day)
     if day < journal.start_date or pause_on(journal.history, day) is not None:
         return None
     if delivery.kind == "morning":

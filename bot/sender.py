@@ -17,14 +17,16 @@ import asyncio
 import contextlib
 import fcntl
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Protocol
 
 from sqlalchemy import Connection, Engine, text, update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from bot import metrics
 from bot.delivery import Render, SessionFactory
+from bot.direct_send import DirectSender
 from bot.drain import Clock, DrainOptions, MessageSender, drain
 from bot.store.models import Delivery
 
@@ -32,6 +34,9 @@ log = logging.getLogger(__name__)
 
 # Any constant works; it only has to be the same for every process of one bot.
 SENDER_LOCK_ID = 0x52414D51  # "RAMQ"
+# Telegram counts sends per second: a standby taking over right after the old sender's last
+# sends waits out that second, or the two together could go over the rate.
+RATE_WINDOW = timedelta(seconds=1)
 
 
 class SenderLock(Protocol):
@@ -151,6 +156,7 @@ class Sender:
         self.holding = False
         self._running: asyncio.Task[int] | None = None
         self._stopping = False
+        self._settle = False  # set on taking over from a sender active a moment ago
 
     def start_tick(self) -> None:
         """Start a drain in the background unless one is running (what the job calls)."""
@@ -173,6 +179,8 @@ class Sender:
         self.lock.release()
         self.holding = False
         metrics.IS_SENDER.set(0)
+        if isinstance(self.bot, DirectSender):
+            await self.bot.aclose()
 
     async def _tick(self) -> int:
         try:
@@ -181,6 +189,9 @@ class Sender:
         except Exception:
             log.exception("cannot reach the sender lock")
             return 0
+        if self._settle:
+            self._settle = False
+            await asyncio.sleep(RATE_WINDOW.total_seconds())
         return await drain(
             self.bot,
             self.sessions,
@@ -220,3 +231,12 @@ class Sender:
             )
             if result.rowcount:
                 log.info("took over %d deliveries in flight", result.rowcount)
+            recent = session.exec(
+                select(Delivery.id)
+                .where(
+                    col(Delivery.claimed_by) != self.worker_id,
+                    col(Delivery.sent_at) >= self.clock() - RATE_WINDOW,
+                )
+                .limit(1)
+            ).first()
+            self._settle = bool(result.rowcount) or recent is not None

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from emulator.html import HtmlParseError, parse_html
+from emulator.html import HtmlParseError, parse_html_cached
 from emulator.models import (
     CallbackQueryRecord,
     FailureRule,
@@ -961,7 +961,7 @@ def _rendered(
     if entities is not None or (parse_mode or "").upper() != "HTML":
         return text, list(entities or [])
     try:
-        parsed = parse_html(text)
+        parsed = parse_html_cached(text)
     except HtmlParseError:
         return text, []
     return parsed.text, [e.to_api(parsed.text) for e in parsed.entities]

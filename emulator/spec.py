@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from emulator.html import HtmlParseError, parse_html
+from emulator.html import HtmlParseError, parse_html_cached
 from emulator.models import UploadedFile
 
 SPEC_ENV_VAR = "RAMP_BOT_API_SPEC"
@@ -305,7 +305,7 @@ def _check_length(
 
 def _parsed_text(value: str, parse_mode: Any) -> str:
     if isinstance(parse_mode, str) and parse_mode.upper() == "HTML":
-        return parse_html(value).text
+        return parse_html_cached(value).text
     # Markdown modes are measured raw: a slight over-estimate, never a false accept of HTML.
     return value
 

@@ -34,6 +34,7 @@ from telegram import Update
 
 from bot.checkin_view import (
     FLOW,
+    MAX_AGE_DAYS,
     OPTIONAL,
     SCORES,
     STATUSES,
@@ -46,7 +47,6 @@ from bot.checkin_view import (
     pending_trial,
     render,
 )
-from bot.checkin_view import checkin_view as checkin_view  # the view files.py edits in place
 from bot.handlers import freetext
 from bot.handlers.common import Turn, takes_nothing
 from bot.journal import merged_run, rhr_key, run_key, skipped_key
@@ -76,7 +76,6 @@ from coach.history import RUN_INSTEAD, Event, RestingHR, Skipped, TimeTrial
 from coach.paces import vdot_from_race
 
 PREFIX = "ci"
-MAX_AGE_DAYS = 7  # buttons older than this have expired
 OPEN_BACK_DAYS = 2  # /checkin reaches back this far for an unanswered run day
 # A typed answer this long after the last one is not an answer to the check-in any more.
 STALE_AFTER = timedelta(hours=12)

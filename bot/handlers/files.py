@@ -22,6 +22,16 @@ How a file is stored, and how sending the same file twice logs it once:
   * Any other activity (a ride, a swim, a run on a rest day) is a fact of its own, stored
     under "file:<sha256 of the file>": the events table's unique (athlete, dedupe key)
     makes a second copy of the same file a no-op, even when two copies race.
+  * A file older than the plan's start or the last 14 days, whichever is later, is refused
+    with a word: a session from weeks ago changes nothing the coach decides now, and a
+    watch's whole archive sent by mistake would otherwise fill the history (and the CSV
+    export) with years of runs.
+  * A "run" slower than 12:00/km (`WALKING_PACE_S_PER_KM`: a brisk walk is about
+    10-12 min/km, so slower than that is rarely a run) is asked about first: a walk is
+    logged as walking (cross-training), a run as a run. Nothing is logged until the runner
+    answers; the buttons carry what the file said (day, seconds, metres and a 96-bit
+    prefix of its fingerprint, the dedupe key of what is logged), so nothing is kept
+    meanwhile. Files that name another sport (a hike, a ride) are logged as that.
   * Known limit: two *different* run files on one planned day are read as the same run
     corrected, so the second replaces the first. Telling a double day from a better copy
     of one run needs the file's fingerprint kept next to the check-in run, which the
@@ -34,22 +44,23 @@ import asyncio
 import functools
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, ClassVar
 
 from telegram import Update
 from telegram.error import TelegramError
 
 from bot import coaching, views
 from bot.activity_files import Activity, ActivityFileError, check_document, read_activity
-from bot.handlers import checkin
-from bot.handlers.common import Turn, handler
+from bot.checkin_view import MAX_AGE_DAYS, checkin_view
+from bot.handlers.common import Turn, handler, owned_tap
 from bot.journal import merged_run, run_key
 from bot.parsing import RUN_PACE_RANGE, ParseError
 from bot.runtime import RampContext
 from bot.texts import checkin as checkin_texts
+from bot.texts import common as common_texts
 from bot.texts import files as texts
-from bot.views import esc
+from bot.views import CallbackData, esc
 from coach.decision import day_label
 from coach.history import Cross
 from coach.paces import format_duration, format_pace
@@ -57,6 +68,23 @@ from coach.paces import format_duration, format_pace
 log = logging.getLogger(__name__)
 
 MIN_MINUTES, MAX_MINUTES = 1, 600  # what the coach accepts for one run or cross session
+WALKING_PACE_S_PER_KM = 720.0  # slower than 12:00/km: a walk unless the runner says it ran
+RECENT_DAYS = 14  # files older than this (or than the plan's start) are refused
+FINGERPRINT_PREFIX = 24  # hex digits of the file's sha256 a button carries (96 bits)
+
+
+@dataclass(frozen=True)
+class WalkOrRunTap(CallbackData):
+    """The answer to "a walk or a run?" about a slow file:
+    "wr:<athlete id>:<yyyymmdd>:<fingerprint prefix>:<seconds>:<metres>:<walk|run>"."""
+
+    prefix: ClassVar[str] = "wr"
+    athlete_id: int
+    day: date
+    fingerprint: str
+    seconds: int
+    metres: int
+    value: str
 
 
 @dataclass(frozen=True)
@@ -117,6 +145,14 @@ def on_document(turn: Turn, update: Update, *, received: Received) -> None:
     if refusal is not None:
         turn.say(refusal)
         return
+    pace = activity.avg_pace_s_per_km
+    if pace is not None and pace > WALKING_PACE_S_PER_KM:
+        _ask_walk_or_run(turn, activity, day, pace)
+        return
+    _log(turn, activity, day)
+
+
+def _log(turn: Turn, activity: Activity, day: date) -> None:
     try:
         if activity.sport == "running":
             _log_run(turn, activity, day)
@@ -132,17 +168,66 @@ def _refusal(turn: Turn, activity: Activity, day: date) -> str | None:
         starts = coaching.local_now(turn.athlete, activity.start)
         when = f"{_day_text(day, turn.today)} at {starts:%H:%M}"
         return texts.IN_THE_FUTURE.format(when=esc(when))
+    oldest = max(turn.journal.start_date, turn.today - timedelta(days=RECENT_DAYS))
+    if day < oldest:
+        before_plan = oldest == turn.journal.start_date
+        why = texts.TOO_OLD_BEFORE_PLAN if before_plan else texts.TOO_OLD_WEEKS_AGO
+        return texts.TOO_OLD.format(day=esc(_day_text(day, turn.today)), why=why)
     minutes = _minutes(activity)
     if minutes < MIN_MINUTES:
         return texts.TOO_SHORT.format(duration=format_duration(activity.duration_s))
     if minutes > MAX_MINUTES:
         return texts.TOO_LONG.format(duration=format_duration(activity.duration_s))
     pace = activity.avg_pace_s_per_km
-    if pace is not None and not RUN_PACE_RANGE[0] <= pace <= RUN_PACE_RANGE[1]:
+    if pace is not None and pace < RUN_PACE_RANGE[0]:  # slow ones are asked about instead
         return texts.PACE_OUT_OF_RANGE.format(
             pace=_pace_text(pace, turn.athlete.units), unit=turn.athlete.units
         )
     return None
+
+
+def _ask_walk_or_run(turn: Turn, activity: Activity, day: date, pace: float) -> None:
+    def tap(value: str) -> str:
+        return WalkOrRunTap(
+            turn.athlete_id,
+            day,
+            activity.sha256[:FINGERPRINT_PREFIX],
+            round(activity.duration_s),
+            round(activity.distance_m or 0),
+            value,
+        ).pack()
+
+    turn.say(
+        texts.WALK_OR_RUN.format(
+            day=esc(_day_text(day, turn.today)),
+            details=texts.SEPARATOR.join(_details(activity, turn.athlete.units)),
+            pace=_pace_text(pace, turn.athlete.units),
+            unit=turn.athlete.units,
+        ),
+        [[(texts.A_WALK, tap("walk")), (texts.A_RUN, tap("run"))]],
+    )
+
+
+def on_walk_or_run(turn: Turn, update: Update) -> None:
+    """The runner's answer about a slow file: log it as they say."""
+    query = update.callback_query
+    data = "" if query is None or query.data is None else query.data
+    tap = owned_tap(turn, WalkOrRunTap, data.split(":")[1:])
+    if tap is None:
+        return
+    if tap.value not in ("walk", "run") or not 0 <= (turn.today - tap.day).days <= RECENT_DAYS:
+        turn.refuse(common_texts.BUTTON_EXPIRED)
+        return
+    activity = Activity(
+        # Only the day matters from here on; noon keeps it on that day in any time zone.
+        start=datetime.combine(tap.day, time(12), tzinfo=UTC),
+        sport="running" if tap.value == "run" else "walking",
+        duration_s=float(tap.seconds),
+        distance_m=float(tap.metres) or None,
+        avg_hr=None,
+        sha256=tap.fingerprint,
+    )
+    _log(turn, activity, tap.day)
 
 
 def file_key(activity: Activity) -> str:
@@ -187,9 +272,9 @@ def _log_cross(turn: Turn, activity: Activity, day: date) -> None:
 
 def _ask_what_the_file_cannot_know(turn: Turn, day: date) -> None:
     """The day's check-in, which now opens at "how hard did it feel?" (None once answered)."""
-    if not timedelta(0) <= turn.today - day <= timedelta(days=checkin.MAX_AGE_DAYS):
+    if not timedelta(0) <= turn.today - day <= timedelta(days=MAX_AGE_DAYS):
         return  # its buttons would already have expired
-    message = checkin.checkin_view(turn.journal, day)
+    message = checkin_view(turn.journal, day)
     if message is not None:
         text, keyboard = message
         turn.say(text, keyboard)

@@ -27,7 +27,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 UNITS = ("km", "mi")
-DELIVERY_KINDS = ("morning", "checkin", "weekly_review")
+DELIVERY_KINDS = ("morning", "checkin", "weekly_review", "pause_end")
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "cancelled", "expired")
 
 

@@ -62,9 +62,21 @@ TOO_LONG = (
     "That activity lasted {duration}. I can log up to 10 hours per session, so I didn't log "
     "it; tell me in words if you'd like it counted."
 )
+TOO_OLD = (
+    "That activity is from {day}, {why}, so I didn't log it: the plan only looks at what you "
+    "do from here. If it matters, tell me in words, like <i>ran 8k in 42 min yesterday</i>."
+)
+TOO_OLD_BEFORE_PLAN = "before your plan started"
+TOO_OLD_WEEKS_AGO = "more than two weeks ago"
+WALK_OR_RUN = (
+    "📥 <b>Your file from {day}</b>: {details}.\n"
+    "At {pace} per {unit} that looks like a walk to me. Was it a walk or a run?"
+)
+A_WALK = "🚶 A walk"
+A_RUN = "🏃 A run"
 PACE_OUT_OF_RANGE = (
-    "That works out at {pace} per {unit}, which doesn't look like a run, so I didn't log it. "
-    "If it was a walk or a hike, tell me in words, like <i>walked 70 min</i>."
+    "That works out at {pace} per {unit}, faster than anyone runs, so I didn't log it. "
+    "Was the watch in a car or on a bike? You can tell me in words, like <i>ran 8k in 42 min</i>."
 )
 
 # --- what was logged --------------------------------------------------------------------

@@ -709,3 +709,59 @@ async def test_a_stale_rendered_message_is_rendered_again_before_it_is_due(
     await run_tick(bot, sessions, counting, WEDNESDAY_MORNING, "w", options)
     assert [call["text"] for call in bot.calls] == ["events: 1"]
     assert counting.calls == 2
+
+
+def change_morning(sessions: Sessions, runner: Athlete, morning: time) -> None:
+    with sessions() as session, session.begin():
+        row = session.get(Athlete, runner.id)
+        assert row is not None
+        repo.update_settings(session, row, morning_time=morning)
+
+
+async def test_a_morning_moved_later_after_its_row_was_inserted_goes_at_the_new_time(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    runner = make_athlete()
+    bot, options = FakeBot(), DrainOptions(ahead=timedelta(minutes=10))
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING - timedelta(minutes=8), "w", options)
+    assert only_row(sessions).due_at == WEDNESDAY_MORNING  # inserted ahead for 07:00
+    change_morning(sessions, runner, time(7, 30))  # at 06:52 local
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING, "w", options)
+    assert bot.calls == []
+    row = only_row(sessions)
+    assert (row.status, row.due_at) == ("pending", WEDNESDAY_MORNING + timedelta(minutes=30))
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING + timedelta(minutes=29), "w", options)
+    assert bot.calls == []
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING + timedelta(minutes=30), "w", options)
+    assert len(bot.calls) == 1
+    assert only_row(sessions).status == "sent"
+
+
+async def test_a_morning_moved_later_beyond_the_look_ahead_waits_for_it(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    runner = make_athlete()
+    bot, options = FakeBot(), DrainOptions(ahead=timedelta(minutes=10))
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING - timedelta(minutes=5), "w", options)
+    change_morning(sessions, runner, time(9, 0))
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING, "w", options)
+    assert bot.calls == []
+    assert only_row(sessions).due_at == WEDNESDAY_MORNING + timedelta(hours=2)
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING + timedelta(hours=2), "w", options)
+    assert len(bot.calls) == 1
+
+
+async def test_a_morning_moved_earlier_after_its_row_was_inserted_goes_at_the_new_time(
+    sessions: Sessions, make_athlete: MakeAthlete
+) -> None:
+    runner = make_athlete()
+    bot, options = FakeBot(), DrainOptions(ahead=timedelta(minutes=10))
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING - timedelta(minutes=8), "w", options)
+    change_morning(sessions, runner, time(6, 55))
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING - timedelta(minutes=6), "w", options)
+    assert bot.calls == []
+    assert only_row(sessions).due_at == WEDNESDAY_MORNING - timedelta(minutes=5)
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING - timedelta(minutes=5), "w", options)
+    assert len(bot.calls) == 1
+    await run_tick(bot, sessions, render, WEDNESDAY_MORNING, "w", options)
+    assert len(bot.calls) == 1  # not again at the old time

@@ -109,3 +109,32 @@ async def test_the_morning_message_is_todays_view_built_from_one_load_and_one_re
         today_buttons = [b["callback_data"] for b in today.buttons]
         assert morning_buttons[: len(today_buttons)] == today_buttons  # the same RHR taps
         assert any(data.startswith("ci:") for data in morning_buttons[len(today_buttons) :])
+
+
+async def test_on_the_day_a_pause_ends_the_runner_is_asked_how_they_feel(tmp_path: Path) -> None:
+    async with BotHarness.started(tmp_path, start_at=EARLY_TUESDAY) as h:
+        athlete = h.onboard(ANA, start=PLAN_START, onboarded_at=EARLY_TUESDAY - timedelta(days=9))
+        other = h.onboard(1004, start=PLAN_START, onboarded_at=EARLY_TUESDAY - timedelta(days=9))
+        with h.runtime.sessions() as session, session.begin():
+            for runner in (athlete, other):  # eight days ill, Monday 23 Nov to Tuesday 1 Dec
+                coaching.record(
+                    session,
+                    runner,
+                    Pause(date(2026, 11, 23), date(2026, 12, 1), "illness"),
+                    today=date(2026, 11, 23),
+                )
+        await h.say(1004, "/resume")  # this one came back early: nothing to ask
+        before = len(h.emulator.bot_messages(1004))
+        await h.advance(timedelta(hours=3, minutes=1))  # 08:01 in Berlin
+        await h.tick()
+        await h.tick()  # once only
+        (message,) = h.emulator.bot_messages(ANA)
+        assert "How are you feeling?" in message.plain_text
+        assert "/resume" in message.plain_text
+        assert not any(
+            "How are you feeling?" in m.plain_text for m in h.emulator.bot_messages(1004)[before:]
+        )
+        await h.advance(timedelta(days=1))  # the pause is over: the plan's morning message
+        await h.tick()
+        assert len(h.emulator.bot_messages(ANA)) == 2
+        assert "Good morning, Ana!" in h.emulator.bot_messages(ANA)[1].plain_text

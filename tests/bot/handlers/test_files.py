@@ -239,3 +239,67 @@ async def test_a_redelivered_update_logs_and_answers_nothing_twice(tmp_path: Pat
 
         assert len(h.emulator.bot_messages(ANA)) == 1
         assert len(stored(h)) == 1
+
+
+# --- old files and walks (issue 10) -------------------------------------------------------
+
+HIKE_GPX = "cerknicko-jezero.gpx"  # Thu 2010-08-05 14:23 UTC, 4,580 m in 1:10:39: 15:26/km
+AFTER_THE_HIKE = datetime(2010, 8, 6, 10, 0, tzinfo=UTC)
+
+
+async def test_a_file_older_than_two_weeks_is_refused_with_a_word(tmp_path: Path) -> None:
+    async with bot_at(tmp_path, datetime(2015, 9, 10, 10, 0, tzinfo=UTC), date(2015, 8, 10)) as h:
+        (reply,) = await send_file(h, FENIX_2_RUN)
+
+        assert reply.startswith("That activity is from Sat 15 Aug, more than two weeks ago")
+        assert stored(h) == []
+
+
+async def test_a_file_from_before_the_plan_started_is_refused(tmp_path: Path) -> None:
+    async with bot_at(tmp_path, datetime(2015, 8, 18, 10, 0, tzinfo=UTC), date(2015, 8, 17)) as h:
+        (reply,) = await send_file(h, FENIX_2_RUN)
+
+        assert "before your plan started" in reply
+        assert stored(h) == []
+
+
+async def test_a_gpx_at_walking_pace_is_asked_about_and_logged_as_a_walk(tmp_path: Path) -> None:
+    async with bot_at(tmp_path, AFTER_THE_HIKE, date(2010, 8, 2)) as h:
+        (question,) = await send_file(h, HIKE_GPX)
+
+        assert "15:26 per km that looks like a walk to me" in question
+        assert stored(h) == []  # nothing until the runner answers
+        await h.tap(ANA, "A walk")
+        await h.tap(ANA, "A walk")  # twice: logged once
+        walk_key = fingerprint_key(HIKE_GPX)[: len("file:") + 24]
+        assert stored(h) == [
+            (
+                walk_key,
+                {"type": "cross", "date": "2010-08-05", "sport": "walking", "duration_min": 70.65},
+            )
+        ]
+        assert any("Walking: 1:10:39 · 4.58 km" in text for text in h.texts(ANA))
+        assert "I already have this one" in h.texts(ANA)[-1]
+
+
+async def test_a_slow_file_the_runner_says_was_a_run_is_logged_as_a_run(tmp_path: Path) -> None:
+    async with bot_at(tmp_path, AFTER_THE_HIKE, date(2010, 8, 2)) as h:
+        await send_file(h, HIKE_GPX)
+        await h.tap(ANA, "A run")
+
+        runs = [payload for _, payload in stored(h) if payload["type"] == "run"]
+        assert [(r["date"], r["duration_min"], r["distance_m"]) for r in runs] == [
+            ("2010-08-05", 70.65, 4580.0)
+        ]
+        assert not any(payload["type"] == "cross" for _, payload in stored(h))
+
+
+async def test_someone_elses_walk_or_run_button_changes_nothing(tmp_path: Path) -> None:
+    async with bot_at(tmp_path, AFTER_THE_HIKE, date(2010, 8, 2)) as h:
+        await send_file(h, HIKE_GPX)
+        question = h.latest_with_buttons(ANA)
+        data = next(b["callback_data"] for b in question.buttons if "walk" in b["text"].lower())
+        forged = data.replace("wr:", "wr:9", 1)  # another athlete id
+        await h.tap_data(ANA, forged, question.message_id)
+
+        assert stored(h) == []

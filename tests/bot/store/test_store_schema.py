@@ -38,7 +38,7 @@ def test_migrations_create_every_table(migrated: Engine) -> None:
     assert names == TABLES | {"alembic_version"}
     with migrated.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
-            ("0002",)
+            ("0003",)
         ]
 
 
