@@ -3,6 +3,8 @@ bot/texts/reasons.py, reusing these where the words are the same)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from coach.decision import WeeklyDecision, day_label
 from coach.model import Decision, Week
 from coach.paces import format_duration
@@ -10,6 +12,7 @@ from coach.reasons import (
     AssumingToPlan,
     BackAfterShortBreak,
     BuildStreak,
+    BusyWeek,
     CeilingHeld,
     DeloadAsked,
     DeloadDidItsJob,
@@ -19,24 +22,41 @@ from coach.reasons import (
     EndOfBlock,
     FatigueAddingUp,
     HardDaysApart,
+    HighLoadRatio,
+    HighMonotony,
     HowDoYouFeel,
     LeadIn,
+    LowMood,
+    LowSessionScores,
+    MissedForHealth,
     NiggleChange,
     NoResultYet,
     NoWarningSigns,
     OneWarningSign,
     PausedDays,
     PausedWeek,
+    QualityBecameEasy,
+    QualityChanged,
     QualityNotDone,
+    QualityNotHeard,
+    QualityOneOver,
+    QualitySkipped,
     RaceDone,
     RaceWeek,
     ReadinessChange,
     Reason,
     RecoveryPlanned,
     RepsByFeel,
+    RestingHRHighMornings,
+    RestingHROneMorning,
+    RestingHRUp,
     Retest,
-    Said,
+    SessionFelt,
     SessionsMissed,
+    ShortSleep,
+    SlowerThanLastTime,
+    SlowerTrial,
+    SoreLegs,
     StaleResult,
     StartingAtStep1,
     StepPlanned,
@@ -52,8 +72,74 @@ from coach.reasons import (
 
 def english(reason: Reason) -> str:
     match reason:
-        case Said(text):
-            return text
+        case SessionFelt(day, session, rpe, target):
+            return _felt(day, session, rpe, target) + "."
+        case QualityOneOver(day, session, rpe, target):
+            return _felt(day, session, rpe, target) + ": one point over, so we hold the step."
+        case QualityBecameEasy(day):
+            return (
+                f"{day_label(day)}'s quality session became an easy run, so we hold "
+                "the step until it is done."
+            )
+        case QualitySkipped(day, session, why):
+            return (
+                f"{day_label(day)}'s {session} was skipped ({why}), so we hold the step: "
+                "progress comes from the session done."
+            )
+        case QualityChanged(day, session):
+            return (
+                f"{day_label(day)}'s {session} was changed, so it doesn't count as the step's "
+                "session: we hold the step."
+            )
+        case QualityNotHeard(day, session):
+            return f"I didn't hear how {day_label(day)}'s {session} went, so we hold the step."
+        case SlowerThanLastTime(day, session, drop_pct, rpe, previous_rpe):
+            effort = (
+                "at the same effort"
+                if rpe == previous_rpe
+                else f"at a harder effort ({rpe}/10 against {previous_rpe})"
+            )
+            return (
+                f"{day_label(day)}'s {session} was {drop_pct:.0f} % slower than last time {effort}."
+            )
+        case SlowerTrial(day, vdot, vdot_before):
+            return (
+                f"{day_label(day)}'s time trial (VDOT {vdot:.1f}) was slower than your last "
+                f"result ({vdot_before or 0:.1f}): more likely fatigue than lost fitness, so "
+                "your paces stay and we re-test in 3 weeks."
+            )
+        case RestingHRUp(mean, mornings, baseline, limit):
+            return (
+                f"Resting HR averaged {mean:.0f} over the last {_mornings(mornings)}, "
+                f"{mean - baseline:.0f} above your {baseline:.0f} baseline (limit +{limit:.0f})."
+            )
+        case RestingHROneMorning(bpm, baseline):
+            return (
+                f"One morning your resting HR was {bpm}, {bpm - baseline:.0f} above "
+                f"your {baseline:.0f} baseline."
+            )
+        case RestingHRHighMornings(mornings, highest, baseline):
+            return (
+                f"Your resting HR was high on {_mornings(mornings)} this week (up to {highest}, "
+                f"against your {baseline:.0f} baseline)."
+            )
+        case LowSessionScores():
+            return "Two sessions scored 4/10 or less for how they went."
+        case SoreLegs():
+            return "Your legs were sore two days running."
+        case ShortSleep(mean_h):
+            return f"Sleep averaged {mean_h:.1f} h, under 7."
+        case LowMood():
+            return "Your mood was low on two days."
+        case MissedForHealth(sessions):
+            missed = "1 session" if sessions == 1 else f"{sessions} sessions"
+            return f"{missed} missed through illness or injury."
+        case BusyWeek(stressed_days):
+            return f"Life stress was high on {stressed_days} days: same step, shorter sessions."
+        case HighLoadRatio(acwr):
+            return f"Your acute:chronic load ratio is {acwr:.2f}, above 1.5."
+        case HighMonotony(monotony):
+            return f"Training monotony was {monotony:.1f}, above 2.0."
         case NoResultYet():
             return (
                 "No recent race or time trial: this week's quality session is a 5K time trial "
@@ -182,6 +268,14 @@ def english(reason: Reason) -> str:
             )
         case HardDaysApart(day, session):
             return f"{day_label(day)}: easy instead of {session}, to keep 48 h between hard days."
+
+
+def _felt(day: date, session: str, rpe: int, target: int) -> str:
+    return f"{day_label(day)}'s {session} felt {rpe}/10 against a target of {target}"
+
+
+def _mornings(n: int) -> str:
+    return "1 morning" if n == 1 else f"{n} mornings"
 
 
 def decision_texts(decision: Decision | WeeklyDecision) -> tuple[str, ...]:

@@ -1,23 +1,14 @@
 """Why the coach decided what it did, as typed values: what was seen, with its numbers.
 
 The coach never words a reason itself: `coach/english.py` renders them for `python -m coach`
-and `bot/texts/reasons.py` for runners. `Said` is the one untyped kind left, for findings
-still worded where they are found (the weekly review's flags, a busy week, a volume ceiling's
-why, the first week's start): each is named in docs/architecture.md as not yet converted.
+and `bot/texts/reasons.py` for runners. The weekly review's findings (coach/replay.py
+`_review`) are typed kinds too, each carrying what was seen and its numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-
-
-@dataclass(frozen=True, slots=True)
-class Said:
-    """A finding already in words (not yet a typed kind)."""
-
-    text: str
-
 
 # --- the weekly decision (coach/decision.py) ------------------------------------------------
 
@@ -255,8 +246,171 @@ class HardDaysApart:
     session: str
 
 
+# --- the weekly review's findings (coach/replay.py `_review`) -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFelt:
+    """A hard session's RPE against its target: two over is a flag, at or under is done."""
+
+    day: date
+    session: str
+    rpe: int
+    target: int
+
+
+@dataclass(frozen=True, slots=True)
+class QualityOneOver:
+    day: date
+    session: str
+    rpe: int
+    target: int
+
+
+@dataclass(frozen=True, slots=True)
+class QualityBecameEasy:
+    """A flagged morning (or the 48 h rule) turned the quality session into an easy run."""
+
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class QualitySkipped:
+    day: date
+    session: str
+    why: str  # the skip's reason, as logged
+
+
+@dataclass(frozen=True, slots=True)
+class QualityChanged:
+    day: date
+    session: str
+
+
+@dataclass(frozen=True, slots=True)
+class QualityNotHeard:
+    day: date
+    session: str
+
+
+@dataclass(frozen=True, slots=True)
+class SlowerThanLastTime:
+    day: date
+    session: str
+    drop_pct: float
+    rpe: int
+    previous_rpe: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlowerTrial:
+    day: date
+    vdot: float
+    vdot_before: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RestingHRUp:
+    """The recent mornings' mean resting HR above the baseline's limit."""
+
+    mean: float
+    mornings: int
+    baseline: float
+    limit: float
+
+
+@dataclass(frozen=True, slots=True)
+class RestingHROneMorning:
+    bpm: int
+    baseline: float
+
+
+@dataclass(frozen=True, slots=True)
+class RestingHRHighMornings:
+    mornings: int
+    highest: int
+    baseline: float
+
+
+@dataclass(frozen=True, slots=True)
+class LowSessionScores:
+    """Two sessions or more scored 4/10 or less for how they went."""
+
+
+@dataclass(frozen=True, slots=True)
+class SoreLegs:
+    """Soreness 4/5 or more two days running."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShortSleep:
+    mean_h: float
+
+
+@dataclass(frozen=True, slots=True)
+class LowMood:
+    """Mood 2/5 or less on two days."""
+
+
+@dataclass(frozen=True, slots=True)
+class MissedForHealth:
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class BusyWeek:
+    stressed_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class HighLoadRatio:
+    acwr: float
+
+
+@dataclass(frozen=True, slots=True)
+class HighMonotony:
+    monotony: float
+
+
+# A session missed, changed or unheard of: the step is held.
+QualityMissing = QualityBecameEasy | QualitySkipped | QualityChanged | QualityNotHeard
+
+# What the review counts as a warning sign (or, for the last two, beside one).
+Finding = (
+    SessionFelt
+    | SlowerThanLastTime
+    | SlowerTrial
+    | RestingHRUp
+    | RestingHROneMorning
+    | RestingHRHighMornings
+    | LowSessionScores
+    | SoreLegs
+    | ShortSleep
+    | LowMood
+    | MissedForHealth
+    | HighLoadRatio
+    | HighMonotony
+)
+
+# The kinds that name a session by its title.
+SessionKinds = (
+    StepPlanned
+    | EasyAfterIllness
+    | HardDaysApart
+    | SessionFelt
+    | QualityOneOver
+    | QualitySkipped
+    | QualityChanged
+    | QualityNotHeard
+    | SlowerThanLastTime
+)
+
+
 Reason = (
-    Said
+    Finding
+    | QualityOneOver
+    | QualityMissing
+    | BusyWeek
     | DeloadAsked
     | NoResultYet
     | StaleResult
@@ -312,8 +466,6 @@ MinutesKinds = (
 def with_planned_minutes(reason: Reason, said: int, planned: int) -> Reason:
     """The reason with every mention of `said` minutes of the week now `planned` (runs that
     do not fit the runner's days leave the week shorter than the decision's target)."""
-    if isinstance(reason, Said):
-        return Said(reason.text.replace(f"{said} minutes", f"{planned} minutes"))
     if isinstance(reason, StepPlanned) and reason.held is not None:
         held = with_planned_minutes(reason.held, said, planned)
         assert isinstance(held, CeilingHeld)
@@ -325,8 +477,6 @@ def with_planned_minutes(reason: Reason, said: int, planned: int) -> Reason:
 
 def with_session_renamed(reason: Reason, old: str, new: str) -> Reason:
     """The reason naming the quality session actually planned (dosed, or shaped by the goal)."""
-    if isinstance(reason, Said):
-        return Said(reason.text.replace(old, new))
-    if isinstance(reason, StepPlanned | EasyAfterIllness | HardDaysApart):
+    if isinstance(reason, SessionKinds):
         return replace(reason, session=reason.session.replace(old, new))
     return reason

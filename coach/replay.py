@@ -20,7 +20,7 @@ from itertools import accumulate
 from operator import attrgetter
 
 from coach import blend, ladder, lead_in, niggles, results, taper
-from coach.decision import WeeklyDecision, WeekReview, day_label, weekly_decision
+from coach.decision import WeeklyDecision, WeekReview, weekly_decision
 from coach.history import (
     HEALTH_REASONS,
     Cross,
@@ -81,25 +81,46 @@ from coach.readiness import (
 from coach.reasons import (
     AssumingToPlan,
     BackAfterShortBreak,
+    BusyWeek,
     CeilingHeld,
     DeloadDidItsJob,
     DeloadPlanned,
     DeloadRequested,
     EasyAfterIllness,
     EndOfBlock,
+    Finding,
     HardDaysApart,
+    HighLoadRatio,
+    HighMonotony,
     HowDoYouFeel,
+    LowMood,
+    LowSessionScores,
+    MissedForHealth,
     NiggleChange,
     NoResultYet,
     PausedDays,
     PausedWeek,
+    QualityBecameEasy,
+    QualityChanged,
+    QualityMissing,
+    QualityNotHeard,
+    QualityOneOver,
+    QualitySkipped,
     RaceDone,
     RaceWeek,
     ReadinessChange,
     Reason,
     RecoveryPlanned,
     RepsByFeel,
+    RestingHRHighMornings,
+    RestingHROneMorning,
+    RestingHRUp,
     Retest,
+    SessionFelt,
+    ShortSleep,
+    SlowerThanLastTime,
+    SlowerTrial,
+    SoreLegs,
     StaleResult,
     StartingAtStep1,
     StepPlanned,
@@ -428,10 +449,12 @@ def _review(
     week: Week, quality_day: int, facts: _Facts, state: _State, acwr: float | None
 ) -> WeekReview:
     """Turn the facts of a finished week into findings; the quality-day session leads."""
-    flags: list[str] = []
-    supporting: list[str] = []
+    flags: list[Finding] = []
+    supporting: list[Finding] = []
     rpe_drift = False
-    done = one_over = missing = None
+    done: SessionFelt | None = None
+    one_over: QualityOneOver | None = None
+    missing: QualityMissing | None = None
     quality_scores: list[int] = []
     health_missed: list[date] = []
     life_missed: list[date] = []
@@ -447,37 +470,28 @@ def _review(
         is_main = s.date == main_day
         if is_main and not s.hard and s.note and s.type != "rest":
             # A flagged morning (or the 48 h rule) turned it into an easy run: not done.
-            missing = (
-                f"{day_label(s.date)}'s quality session became an easy run, so we hold "
-                "the step until it is done."
-            )
+            missing = QualityBecameEasy(s.date)
         if not s.hard or s.type in ("race", "time_trial") or s.target_rpe is None:
             continue
-        label = f"{day_label(s.date)}'s {s.title}"
         if is_main and run is None and skip is not None:
-            missing = (
-                f"{label} was skipped ({skip.reason}), so we hold the step: progress comes "
-                "from the session done."
-            )
+            missing = QualitySkipped(s.date, s.title, skip.reason)
             continue
         if is_main and run is not None and run.changed and run.instead != "quality":
-            missing = (
-                f"{label} was changed, so it doesn't count as the step's session: we hold the step."
-            )
+            missing = QualityChanged(s.date, s.title)
             continue
         if run is None or run.rpe is None:
             if skip is None and is_main:
-                missing = f"I didn't hear how {label} went, so we hold the step."
+                missing = QualityNotHeard(s.date, s.title)
             continue
         over = run.rpe - s.target_rpe
-        felt = f"{label} felt {run.rpe}/10 against a target of {s.target_rpe}"
+        felt = SessionFelt(s.date, s.title, run.rpe, s.target_rpe)
         if over >= 2:
             rpe_drift = True
-            flags.append(felt + ".")
+            flags.append(felt)
         elif is_main and over == 1:
-            one_over = felt + ": one point over, so we hold the step."
+            one_over = QualityOneOver(s.date, s.title, run.rpe, s.target_rpe)
         elif is_main:
-            done = felt + "."
+            done = felt
         if run.distance_m:
             pace = run.duration_min * 60 / (run.distance_m / 1000)
             # Comparable: the same kind of session over the same rep distance.
@@ -485,51 +499,39 @@ def _review(
             previous = state.last_paces.get(key)
             if previous and declining_performance(pace, run.rpe, *previous):
                 drop = (pace / previous[0] - 1) * 100
-                effort = (
-                    "at the same effort"
-                    if run.rpe == previous[1]
-                    else f"at a harder effort ({run.rpe}/10 against {previous[1]})"
-                )
-                flags.append(f"{label} was {drop:.0f} % slower than last time {effort}.")
+                flags.append(SlowerThanLastTime(s.date, s.title, drop, run.rpe, previous[1]))
             state.last_paces[key] = (pace, run.rpe)
 
     end = week.start + timedelta(days=6)
     for day, vdot in facts.slower:
         if week.start <= day <= end:
-            current = facts.vdot_on(day)
-            flags.append(
-                f"{day_label(day)}'s time trial (VDOT {vdot:.1f}) was slower than your last "
-                f"result ({current or 0:.1f}): more likely fatigue than lost fitness, so your "
-                "paces stay and we re-test in 3 weeks."
-            )
+            flags.append(SlowerTrial(day, vdot, facts.vdot_on(day)))
             state.retest_on = day + timedelta(days=results.RETEST_AFTER_DAYS)
     rhr_flag = _rhr_flag(week.start, end, facts, flags)
     if sum(1 for q in quality_scores if q <= 4) >= 2:
-        flags.append("Two sessions scored 4/10 or less for how they went.")
+        flags.append(LowSessionScores())
     days = _week_days(week.start)
     wellness = [(d, w) for d in days for w in facts.wellness.get(d, ())]
     sore = [d for d, w in wellness if w.soreness is not None and w.soreness >= 4]
     if two_days_running(sore):
-        flags.append("Your legs were sore two days running.")
+        flags.append(SoreLegs())
     sleep = [w.sleep_h for _, w in wellness if w.sleep_h is not None]
     if len(sleep) >= 3 and sum(sleep) / len(sleep) < SLEEP_TARGET_H:
-        flags.append(f"Sleep averaged {sum(sleep) / len(sleep):.1f} h, under 7.")
+        flags.append(ShortSleep(sum(sleep) / len(sleep)))
     if sum(1 for _, w in wellness if w.mood is not None and w.mood <= 2) >= 2:
-        flags.append("Your mood was low on two days.")
+        flags.append(LowMood())
     if health_missed:
-        n = len(health_missed)
-        sessions = "1 session" if n == 1 else f"{n} sessions"
-        flags.append(f"{sessions} missed through illness or injury.")
+        flags.append(MissedForHealth(len(health_missed)))
     stressed = sum(1 for _, w in wellness if w.stress is not None and w.stress >= 4)
     busy = None
     if stressed >= 2:
-        busy = f"Life stress was high on {stressed} days: same step, shorter sessions."
+        busy = BusyWeek(stressed)
 
     if acwr is not None and acwr > ACWR_WARNING:
-        supporting.append(f"Your acute:chronic load ratio is {acwr:.2f}, above 1.5.")
+        supporting.append(HighLoadRatio(acwr))
     week_monotony = monotony(facts.daily_loads(week.start, end))
     if week_monotony is not None and week_monotony > MONOTONY_WARNING:
-        supporting.append(f"Training monotony was {week_monotony:.1f}, above 2.0.")
+        supporting.append(HighMonotony(week_monotony))
 
     return WeekReview(
         flags=tuple(flags),
@@ -552,7 +554,7 @@ def _week_days(start: date) -> tuple[date, ...]:
     return tuple(start + timedelta(days=i) for i in range(7))
 
 
-def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[str]) -> bool:
+def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[Finding]) -> bool:
     week_readings = facts.rhr_between(start, end)
     recent_start = end - timedelta(days=2)
     baseline = facts.baseline(recent_start)
@@ -561,28 +563,14 @@ def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[str]) -> bool:
     recent = facts.rhr_between(recent_start, end)
     if recent and rhr_recent_flag(recent, baseline):
         mean = sum(recent) / len(recent)
-        flags.append(
-            f"Resting HR averaged {mean:.0f} over the last {_mornings(len(recent))}, "
-            f"{mean - baseline.mean:.0f} above your {baseline.mean:.0f} baseline "
-            f"(limit +{rhr_threshold(baseline):.0f})."
-        )
+        flags.append(RestingHRUp(mean, len(recent), baseline.mean, rhr_threshold(baseline)))
         return True
     high = [bpm for bpm in week_readings if rhr_single_morning_flag(bpm, baseline)]
     if len(high) == 1:
-        flags.append(
-            f"One morning your resting HR was {high[0]}, {high[0] - baseline.mean:.0f} above "
-            f"your {baseline.mean:.0f} baseline."
-        )
+        flags.append(RestingHROneMorning(high[0], baseline.mean))
     elif high:
-        flags.append(
-            f"Your resting HR was high on {_mornings(len(high))} this week (up to {max(high)}, "
-            f"against your {baseline.mean:.0f} baseline)."
-        )
+        flags.append(RestingHRHighMornings(len(high), max(high), baseline.mean))
     return bool(high)
-
-
-def _mornings(n: int) -> str:
-    return "1 morning" if n == 1 else f"{n} mornings"
 
 
 # --- deciding a week -------------------------------------------------------------------

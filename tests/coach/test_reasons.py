@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import get_args
 
@@ -19,9 +20,75 @@ from tests.coach.test_replay_properties import PROPERTY_SETTINGS
 WED = date(2026, 11, 4)
 MON = date(2026, 11, 9)
 
+# The weekly review's findings, each with its whole text: these were plain strings built in
+# coach/replay.py `_review` until they became kinds, and the words are unchanged.
+REVIEW_FINDINGS: list[tuple[r.Reason, str]] = [
+    (r.SessionFelt(WED, "Tempo", 6, 7), "Wed 4 Nov's Tempo felt 6/10 against a target of 7."),
+    (
+        r.QualityOneOver(WED, "Tempo", 8, 7),
+        "Wed 4 Nov's Tempo felt 8/10 against a target of 7: one point over, so we hold the step.",
+    ),
+    (
+        r.QualityBecameEasy(WED),
+        "Wed 4 Nov's quality session became an easy run, so we hold the step until it is done.",
+    ),
+    (
+        r.QualitySkipped(WED, "Tempo", "work"),
+        "Wed 4 Nov's Tempo was skipped (work), so we hold the step: progress comes from the "
+        "session done.",
+    ),
+    (
+        r.QualityChanged(WED, "Tempo"),
+        "Wed 4 Nov's Tempo was changed, so it doesn't count as the step's session: we hold the "
+        "step.",
+    ),
+    (
+        r.QualityNotHeard(WED, "Tempo"),
+        "I didn't hear how Wed 4 Nov's Tempo went, so we hold the step.",
+    ),
+    (
+        r.SlowerThanLastTime(WED, "6×400 m uptick", 6.4, 7, 7),
+        "Wed 4 Nov's 6×400 m uptick was 6 % slower than last time at the same effort.",
+    ),
+    (
+        r.SlowerThanLastTime(WED, "Tempo", 4.6, 8, 6),
+        "Wed 4 Nov's Tempo was 5 % slower than last time at a harder effort (8/10 against 6).",
+    ),
+    (
+        r.SlowerTrial(WED, 41.23, 44.0),
+        "Wed 4 Nov's time trial (VDOT 41.2) was slower than your last result (44.0): more likely "
+        "fatigue than lost fitness, so your paces stay and we re-test in 3 weeks.",
+    ),
+    (
+        r.RestingHRUp(58.4, 3, 52.2, 4.4),
+        "Resting HR averaged 58 over the last 3 mornings, 6 above your 52 baseline (limit +4).",
+    ),
+    (
+        r.RestingHRUp(58.4, 1, 52.2, 4.4),
+        "Resting HR averaged 58 over the last 1 morning, 6 above your 52 baseline (limit +4).",
+    ),
+    (
+        r.RestingHROneMorning(61, 52.3),
+        "One morning your resting HR was 61, 9 above your 52 baseline.",
+    ),
+    (
+        r.RestingHRHighMornings(2, 63, 52.3),
+        "Your resting HR was high on 2 mornings this week (up to 63, against your 52 baseline).",
+    ),
+    (r.LowSessionScores(), "Two sessions scored 4/10 or less for how they went."),
+    (r.SoreLegs(), "Your legs were sore two days running."),
+    (r.ShortSleep(6.24), "Sleep averaged 6.2 h, under 7."),
+    (r.LowMood(), "Your mood was low on two days."),
+    (r.MissedForHealth(1), "1 session missed through illness or injury."),
+    (r.MissedForHealth(2), "2 sessions missed through illness or injury."),
+    (r.BusyWeek(3), "Life stress was high on 3 days: same step, shorter sessions."),
+    (r.HighLoadRatio(1.634), "Your acute:chronic load ratio is 1.63, above 1.5."),
+    (r.HighMonotony(2.46), "Training monotony was 2.5, above 2.0."),
+]
+
 # One of each kind, with the words that quote what was seen.
 EXAMPLES: list[tuple[r.Reason, str]] = [
-    (r.Said("Assuming the week before goes to plan."), "Assuming the week before"),
+    *REVIEW_FINDINGS,
     (r.NoResultYet(), "No recent race or time trial"),
     (r.StaleResult(10000, 2900, date(2020, 5, 3)), "10 km in 48:20 is from May 2020"),
     (r.StartingAtStep1(5000, 1350, 180), "from your 5 km in 22:30: short controlled"),
@@ -78,6 +145,21 @@ def test_every_reason_kind_renders_with_its_numbers() -> None:
         assert words in reason_text(reason), reason  # the bot's words, the same today
 
 
+def test_the_review_findings_keep_their_words() -> None:
+    for reason, text in REVIEW_FINDINGS:
+        assert english(reason) == text
+
+
+def test_no_plain_text_kind_exists() -> None:
+    """Every reason is a frozen dataclass of what was seen: no kind wraps finished words."""
+    assert not hasattr(r, "Said")
+    kinds = get_args(r.Reason)
+    assert str not in kinds
+    for kind in kinds:
+        assert is_dataclass(kind) and kind.__dataclass_params__.frozen, kind
+        assert [f.name for f in fields(kind)] != ["text"], kind
+
+
 def test_the_planned_minutes_update_the_number_not_the_words() -> None:
     held = r.StepPlanned(3, "6×400 m uptick", 165, r.CeilingHeld(165, "back gently"))
     assert english(r.with_planned_minutes(held, 165, 150)) == (
@@ -86,14 +168,15 @@ def test_the_planned_minutes_update_the_number_not_the_words() -> None:
     assert r.with_planned_minutes(r.DeloadPlanned(120), 120, 110) == r.DeloadPlanned(110)
     assert r.with_planned_minutes(r.DeloadPlanned(120), 125, 110) == r.DeloadPlanned(120)
     assert r.with_planned_minutes(r.BuildStreak(3), 3, 2) == r.BuildStreak(3)
-    said = r.with_planned_minutes(r.Said("Busy week: 120 minutes."), 120, 100)
-    assert said == r.Said("Busy week: 100 minutes.")
+    assert r.with_planned_minutes(r.BusyWeek(3), 3, 2) == r.BusyWeek(3)
 
 
 def test_a_renamed_session_is_named_as_planned() -> None:
     step = r.StepPlanned(3, "6×400 m uptick", 200)
     assert r.with_session_renamed(step, "6×400 m", "5×400 m").session == "5×400 m uptick"
     assert r.with_session_renamed(r.EndOfBlock(), "a", "b") == r.EndOfBlock()
+    felt = r.with_session_renamed(r.SessionFelt(WED, "6×400 m uptick", 9, 7), "6×400 m", "5×400 m")
+    assert english(felt) == "Wed 4 Nov's 5×400 m uptick felt 9/10 against a target of 7."
 
 
 @PROPERTY_SETTINGS
