@@ -150,11 +150,13 @@ def _with_a_rest_day(sessions: list[Session], race: Goal) -> list[Session]:
 
 
 def _long_is_longest(sessions: list[Session]) -> tuple[Session, ...]:
-    """Cut to its share, a long run shorter than an easy run that week is just an easy run."""
+    """Cut to its share, a long run shorter than an easy run that week is just an easy run;
+    so is a long run that is the week's only run (the days after a race took the others)."""
     easy = [s.planned_min for s in sessions if s.type in ("easy", "strides", "hills")]
+    runs = [s for s in sessions if s.type not in ("rest", "race")]
     return tuple(
         _easy(s, s.planned_min, 0, None, s.note)
-        if s.type == "long" and easy and s.planned_min < max(easy)
+        if s.type == "long" and ((easy and s.planned_min < max(easy)) or len(runs) == 1)
         else s
         for s in sessions
     )

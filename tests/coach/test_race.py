@@ -153,3 +153,20 @@ def test_a_race_on_a_seven_day_runners_rest_day_leaves_a_day_off_before_it() -> 
     rest = [s for s in race_week.sessions if s.type == "rest"]
     assert [s.date for s in rest] == [date(2025, 1, 17)]  # two days out
     assert race_week.sessions[-2].title.startswith("Shakeout")
+
+
+def test_the_only_run_in_the_week_after_a_race_is_an_easy_run() -> None:
+    """Found by the long-run property: a 2-day runner's week after a Sunday 5K kept one run,
+    labelled the long run (100 % of the week)."""
+    history = make_history(
+        start_date=date(2025, 1, 6),
+        fitness=None,
+        run_days=(0, 2),
+        quality_day=0,
+        long_run_day=2,
+        weekly_minutes=90,
+        goal=goal_on(date(2025, 4, 6), 5000),
+    )
+    after = next(w for w in plan(history, date(2025, 3, 10), 6).weeks if w.start.day == 7)
+    runs = [s for s in after.sessions if s.type != "rest"]
+    assert len(runs) == 1 and runs[0].type == "easy"
