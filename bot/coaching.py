@@ -84,7 +84,3 @@ def record(
         repo.replace_event(session, athlete.id, as_dict, dedupe_key)
         return True
     return repo.append_event(session, athlete.id, as_dict, dedupe_key)
-
-
-def logged_on(history: History, day: date, kind: str) -> list[Event]:
-    return [e for e in history.events if e.date == day and e.type == kind]
