@@ -11,13 +11,12 @@ from __future__ import annotations
 import bisect
 import copy
 import math
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import accumulate
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from coach import blend, ladder, lead_in, niggles, results, taper
 from coach.decision import WeeklyDecision, WeekReview, weekly_decision
@@ -25,6 +24,7 @@ from coach.history import (
     HEALTH_REASONS,
     Cross,
     DeloadRequest,
+    Event,
     Goal,
     GoalSet,
     History,
@@ -36,6 +36,7 @@ from coach.history import (
     RestingHR,
     Resume,
     Run,
+    SessionMove,
     Skipped,
     TimeTrial,
     Wellness,
@@ -159,25 +160,33 @@ def _floor5(minutes: float) -> int:
 
 @dataclass
 class _Facts:
-    """The history's events dated on or before today, indexed for the replay."""
+    """The history's events dated on or before `through`, indexed for the replay.
 
+    Built by `extended`, which returns new facts and never changes the ones it starts
+    from: a checkpoint keeps the facts of its last day, and a resume reads only the events
+    after it."""
+
+    through: date | None = None  # the last day read; None before any
     runs: dict[date, Run] = field(default_factory=dict)
     rhr: list[tuple[date, int]] = field(default_factory=list)
     rhr_dates: list[date] = field(default_factory=list)
-    wellness: dict[date, list[Wellness]] = field(default_factory=lambda: defaultdict(list))
+    wellness: dict[date, list[Wellness]] = field(default_factory=dict)
     skipped: dict[date, Skipped] = field(default_factory=dict)
-    loads: dict[date, float] = field(default_factory=lambda: defaultdict(float))
+    loads: dict[date, float] = field(default_factory=dict)
     load_origin: date = date.min
     load_seed: float = 0.0
-    load_series: list[float] = field(default_factory=list)  # one per day, origin..today
+    load_series: list[float] = field(default_factory=list)  # one per day, origin..through
     acute: list[float] = field(default_factory=list)  # EWMA of load_series, 7 days
     chronic: list[float] = field(default_factory=list)  # EWMA of load_series, 28 days
-    rhr_sums: list[float] = field(default_factory=list)  # prefix sums of bpm and bpm²,
-    rhr_squares: list[float] = field(default_factory=list)  # for O(1) baselines
+    rhr_sums: list[float] = field(default_factory=lambda: [0.0])  # prefix sums of bpm and
+    rhr_squares: list[float] = field(default_factory=lambda: [0.0])  # bpm², O(1) baselines
+    fitness_read: list[tuple[date, float]] = field(default_factory=list)  # in reading order
     fitness: list[tuple[date, float]] = field(default_factory=list)  # (date, vdot), by date
     fitness_dates: list[date] = field(default_factory=list)
     trials: list[tuple[date, float]] = field(default_factory=list)  # logged time trials only
     deloads: list[date] = field(default_factory=list)
+    open_pauses: list[Pause] = field(default_factory=list)
+    resumes: list[date] = field(default_factory=list)
     pauses: list[tuple[date, date, str]] = field(default_factory=list)  # inclusive ranges
     goals: list[tuple[date, Goal | None]] = field(default_factory=list)  # (set on, goal)
     first_day: date | None = None
@@ -185,81 +194,123 @@ class _Facts:
     slower: list[tuple[date, float]] = field(default_factory=list)  # trials read as fatigue
     unconfirmed: list[tuple[date, float]] = field(default_factory=list)  # >10 % jumps
     niggles: list[Niggle] = field(default_factory=list)  # coach.niggles eases the days after
+    profile_changes: list[ProfileChange] = field(default_factory=list)  # in history order
+    moves: list[SessionMove] = field(default_factory=list)  # in history order
     # The replay asks for the paces of the same days many times (shape, dose, build):
     # fitness is fixed once read, so each day's answer is worked out once.
     paces_by_day: dict[date, TrainingPaces | None] = field(default_factory=dict)
 
     @classmethod
     def read(cls, history: History, today: date) -> _Facts:
-        f = cls(goals=[(date.min, history.profile.goal)])
-        fit = history.profile.fitness
-        if fit is not None and results.too_old(fit.date, history.profile.start_date):
-            f.stale = fit  # the plan opens with a time trial, and says why
-        elif fit is not None:
-            f.fitness.append((fit.date, _vdot_from_race(fit.distance_m, fit.time_s)))
-        open_pauses: list[Pause] = []
-        resumes: list[date] = []
-        rhr_by_day: dict[date, int] = {}
         events = [e for e in history.events if e.date <= today]
         events.sort(key=_event_date)  # stable: a day's events keep their order
+        return cls.unread(history.profile).extended(events, today, history.profile)
+
+    @classmethod
+    def unread(cls, profile: Profile) -> _Facts:
+        """The facts the profile alone gives."""
+        f = cls(goals=[(date.min, profile.goal)])
+        fit = profile.fitness
+        if fit is not None and results.too_old(fit.date, profile.start_date):
+            f.stale = fit  # the plan opens with a time trial, and says why
+        elif fit is not None:
+            f.fitness_read.append((fit.date, _vdot_from_race(fit.distance_m, fit.time_s)))
+            f.fitness = list(f.fitness_read)
+            f.fitness_dates = [fit.date]
+        return f
+
+    def extended(self, events: Sequence[Event], today: date, profile: Profile) -> _Facts:
+        """These facts and `events` (dated after `through`, by `today`, sorted by date): new
+        facts through `today`. Every container changed is a copy, so `self` stays whole."""
+        f = copy.copy(self)
+        f.through = today
+        f.paces_by_day = {}
+        f.runs, f.wellness, f.skipped = dict(self.runs), dict(self.wellness), dict(self.skipped)
+        f.fitness_read, f.trials = list(self.fitness_read), list(self.trials)
+        f.slower, f.unconfirmed = list(self.slower), list(self.unconfirmed)
+        f.deloads, f.goals, f.niggles = list(self.deloads), list(self.goals), list(self.niggles)
+        f.open_pauses, f.resumes = list(self.open_pauses), list(self.resumes)
+        f.profile_changes, f.moves = list(self.profile_changes), list(self.moves)
+        rhr_by_day: dict[date, int] = {}
+        loads: dict[date, float] = {}  # the new days' only: the days before keep theirs
         for e in events:
             if f.first_day is None:
                 f.first_day = e.date
             if isinstance(e, Run):
                 f.runs[e.date] = merge_runs(f.runs.get(e.date), e)
-                f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
+                loads[e.date] = loads.get(e.date, 0.0) + (e.rpe or MISSING_RPE) * e.duration_min
             elif isinstance(e, RestingHR):
                 rhr_by_day[e.date] = e.bpm  # the latest reading of a morning wins
             elif isinstance(e, Wellness):
-                f.wellness[e.date].append(e)
+                f.wellness[e.date] = [*f.wellness.get(e.date, ()), e]
             elif isinstance(e, Skipped):
                 f.skipped[e.date] = e
             elif isinstance(e, Cross):
-                f.loads[e.date] += (e.rpe or MISSING_RPE) * e.duration_min
+                loads[e.date] = loads.get(e.date, 0.0) + (e.rpe or MISSING_RPE) * e.duration_min
             elif isinstance(e, TimeTrial):
-                vdot = _vdot_from_race(e.distance_m, e.time_s)
-                current = f.fitness[-1][1] if f.fitness else None
-                if results.needs_confirmation(current, vdot) and e.unconfirmed:
-                    f.unconfirmed.append((e.date, vdot))
-                    continue
-                retest = bool(f.slower) and f.slower[-1][0] >= (f.trials or [(date.min, 0)])[-1][0]
-                if results.slower(current, vdot) and not retest and e.unconfirmed:
-                    # Read first as fatigue: paces stay, and a re-test comes in 3 weeks.
-                    f.slower.append((e.date, vdot))
-                    continue
-                f.trials.append((e.date, vdot))
-                f.fitness.append(f.trials[-1])
+                f._read_trial(e)
             elif isinstance(e, DeloadRequest):
                 f.deloads.append(e.date)
             elif isinstance(e, Pause):
-                open_pauses.append(e)
+                f.open_pauses.append(e)
             elif isinstance(e, Resume):
-                resumes.append(e.date)
+                f.resumes.append(e.date)
             elif isinstance(e, GoalSet):
                 f.goals.append((e.date, Goal(distance_m=e.distance_m, date=e.date_of_race)))
             elif isinstance(e, Niggle):
                 f.niggles.append(e)
-        f.rhr = sorted(rhr_by_day.items())
-        f.rhr_dates = [d for d, _ in f.rhr]
-        f.rhr_sums = list(accumulate((bpm for _, bpm in f.rhr), initial=0.0))
-        f.rhr_squares = list(accumulate((bpm * bpm for _, bpm in f.rhr), initial=0.0))
-        f.fitness.sort(key=lambda item: item[0])
-        f.fitness_dates = [d for d, _ in f.fitness]
-        # Both averages start from the stated weekly minutes, as /stats does (bot/charts), so
-        # week 1 is not read as a spike from nothing.
-        seed = stated_load_seed(history.profile.weekly_minutes)
-        f._index_loads(min(history.profile.start_date, f.first_day or today), today, seed)
-        f.pauses = _pause_ranges(open_pauses, resumes)
+            elif isinstance(e, ProfileChange):
+                f.profile_changes.append(e)
+            elif isinstance(e, SessionMove):
+                f.moves.append(e)
+        # Every day read now comes after every day read before: the sorted lists extend.
+        new_rhr = sorted(rhr_by_day.items())
+        f.rhr = self.rhr + new_rhr
+        f.rhr_dates = self.rhr_dates + [d for d, _ in new_rhr]
+        f.rhr_sums = list(accumulate((bpm for _, bpm in new_rhr), initial=self.rhr_sums[-1]))
+        f.rhr_sums[:1] = self.rhr_sums
+        squares = accumulate((bpm * bpm for _, bpm in new_rhr), initial=self.rhr_squares[-1])
+        f.rhr_squares = list(squares)
+        f.rhr_squares[:1] = self.rhr_squares
+        if len(f.fitness_read) != len(self.fitness_read):
+            f.fitness = sorted(f.fitness_read, key=_event_day)
+            f.fitness_dates = [d for d, _ in f.fitness]
+        if self.through is None:
+            # Both averages start from the stated weekly minutes, as /stats does (bot/charts),
+            # so week 1 is not read as a spike from nothing.
+            f.load_origin = min(profile.start_date, f.first_day or today)
+            f.load_seed = stated_load_seed(profile.weekly_minutes)
+        f._extend_loads(today, loads)
+        if len(f.open_pauses) != len(self.open_pauses) or len(f.resumes) != len(self.resumes):
+            f.pauses = _pause_ranges(f.open_pauses, f.resumes)
         return f
 
-    def _index_loads(self, origin: date, today: date, seed: float = 0.0) -> None:
-        """Daily loads from the first fact to today, and their EWMAs, computed once."""
-        self.load_origin = origin
-        self.load_seed = seed
-        days = max((today - origin).days + 1, 0)
-        self.load_series = _daily_series(self.loads, origin, days)
-        self.acute = ewma_series(self.load_series, ACUTE_DAYS, seed)
-        self.chronic = ewma_series(self.load_series, CHRONIC_DAYS, seed)
+    def _read_trial(self, e: TimeTrial) -> None:
+        vdot = _vdot_from_race(e.distance_m, e.time_s)
+        current = self.fitness_read[-1][1] if self.fitness_read else None
+        if results.needs_confirmation(current, vdot) and e.unconfirmed:
+            self.unconfirmed.append((e.date, vdot))
+            return
+        retest = bool(self.slower) and self.slower[-1][0] >= (self.trials or [(date.min, 0)])[-1][0]
+        if results.slower(current, vdot) and not retest and e.unconfirmed:
+            # Read first as fatigue: paces stay, and a re-test comes in 3 weeks.
+            self.slower.append((e.date, vdot))
+            return
+        self.trials.append((e.date, vdot))
+        self.fitness_read.append(self.trials[-1])
+
+    def _extend_loads(self, today: date, loads: dict[date, float]) -> None:
+        """Daily loads from the first fact to today, and their EWMAs, each day computed once:
+        the days already indexed keep their figures, the new ones continue them."""
+        known = len(self.load_series)
+        days = max((today - self.load_origin).days + 1, 0)
+        self.loads = {**self.loads, **loads}
+        new = _daily_series(loads, self.load_origin + timedelta(days=known), days - known)
+        self.load_series = self.load_series + new
+        acute = self.acute[-1] if self.acute else self.load_seed
+        chronic = self.chronic[-1] if self.chronic else self.load_seed
+        self.acute = self.acute + ewma_series(new, ACUTE_DAYS, acute)
+        self.chronic = self.chronic + ewma_series(new, CHRONIC_DAYS, chronic)
 
     def vdot_on(self, day: date) -> float | None:
         i = bisect.bisect_right(self.fitness_dates, day)
@@ -327,6 +378,7 @@ class _Facts:
 
 
 _event_date = attrgetter("date")
+_event_day = itemgetter(0)
 
 
 def _daily_series(loads: dict[date, float], origin: date, days: int) -> list[float]:
@@ -417,6 +469,7 @@ class Checkpoint:
     last_hard: date | None
     planned_at_start: int
     through: date  # the last day of the last finished week
+    facts: _Facts  # read through `through`; never changed once taken (`_Facts.extended`)
 
     def depends_on(self, day: date, kind: str) -> bool:
         """An event of this kind on this day can change the weeks the checkpoint holds.
@@ -1130,12 +1183,11 @@ def _metrics(facts: _Facts, profile: Profile, today: date) -> Metrics:
     )
 
 
-def _profile_lookup(history: History, today: date) -> Callable[[date], Profile]:
-    """The profile in force on a day, as known by `today` (see `history.profile_on`)."""
-    changes = [e for e in history.events if isinstance(e, ProfileChange) and e.date <= today]
-    if not changes:
+def _profile_lookup(history: History, facts: _Facts) -> Callable[[date], Profile]:
+    """The profile in force on a day, as known by the facts' last day (`history.profile_on`)."""
+    if not facts.profile_changes:
         return lambda day: history.profile
-    only_changes = replace(history, events=tuple(changes))
+    only_changes = replace(history, events=tuple(facts.profile_changes))
     return lambda day: profile_on(only_changes, day)
 
 
@@ -1216,6 +1268,16 @@ def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int
     return profile_at(week_start).quality_day
 
 
+def _moves(
+    known: _Facts, facts: _Facts, history: History, today: date
+) -> tuple[SessionMove, ...]:
+    """The moves said by `today`, in history order: the known ones then the new ones, unless
+    both exist (the history's order between them is not the facts' order by date)."""
+    if known.moves and len(facts.moves) > len(known.moves):
+        return moves_said_by(history, today)
+    return tuple(facts.moves)
+
+
 def plan(history: History, today: date, weeks_ahead: int = DEFAULT_WEEKS_AHEAD) -> Plan:
     """Replay the history up to `today`: past weeks, the current week, and what comes next."""
     return replay(history, today, weeks_ahead)[0]
@@ -1236,24 +1298,37 @@ def replay(
     if history.profile.start_date.weekday() != 0:
         return _with_short_first_week(history, today, weeks_ahead, checkpoint)
     profile = history.profile
-    profile_at = _profile_lookup(history, today)
-    facts = _Facts.read(history, today)
     start = profile.start_date
     current = max((today - start).days // 7, 0)
     state = _State(
         step=0, base=profile.weekly_minutes, cap=_floor5(profile.weekly_minutes * VOLUME_CAP)
     )
-
     weeks: list[Week] = []
-    moves = moves_said_by(history, today)
     last_hard: date | None = None
     planned_at_start = 0
     first_index = 0
+    known = _Facts.unread(profile)
     if checkpoint is not None and checkpoint.resumes(profile, today):
         weeks = list(checkpoint.weeks)
         state = _copied(checkpoint.state)
         last_hard, planned_at_start = checkpoint.last_hard, checkpoint.planned_at_start
         first_index = len(weeks)
+        known = checkpoint.facts
+    # Only the events after the facts already known are read (all of them, cold).
+    after = known.through or date.min
+    events = [e for e in history.events if after < e.date <= today]
+    events.sort(key=_event_date)  # stable: a day's events keep their order
+    # The facts as of the end of the last finished week go into the checkpoint taken there.
+    through = start + timedelta(days=7 * current - 1)
+    facts_through = None
+    if first_index <= current - 1:
+        split = bisect.bisect_right(events, through, key=_event_date)
+        facts_through = known.extended(events[:split], through, profile)
+        facts = facts_through.extended(events[split:], today, profile)
+    else:
+        facts = known.extended(events, today, profile)
+    profile_at = _profile_lookup(history, facts)
+    moves = _moves(known, facts, history, today)
     taken = None
     for index in range(first_index, current + weeks_ahead + 1):
         week_start = start + timedelta(days=7 * index)
@@ -1328,13 +1403,15 @@ def replay(
             )
         )
         if index == current - 1:  # the last finished week: where the next replay resumes
+            assert facts_through is not None and facts_through.through == through
             taken = Checkpoint(
                 profile,
                 tuple(weeks),
                 _copied(state),
                 last_hard,
                 planned_at_start,
-                through=week_start + timedelta(days=6),
+                through=through,
+                facts=facts_through,
             )
 
     vdot = facts.vdot_on(today)
