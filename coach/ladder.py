@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from coach.model import Rep, SessionType
 from coach.paces import TrainingPaces
@@ -72,6 +73,12 @@ def _rep(count: int, distance_m: float, pace: float | None, recovery_s: int) -> 
 
 def step_main_set(step: int, paces: TrainingPaces | None, blend_variant: int = 0) -> MainSet:
     """The ladder step's session. Without paces (no result yet) reps are run by feel."""
+    return _step_main_set(step, paces, blend_variant % 3 if step >= BLEND_STEP else 0)
+
+
+# The replay asks for the same few sets week after week; each is immutable, so one is kept.
+@lru_cache(maxsize=1024)
+def _step_main_set(step: int, paces: TrainingPaces | None, blend_variant: int) -> MainSet:
     p = paces
     if step <= 1:
         # "Controlled: between T and I" — closer to threshold while the legs relearn speed.
@@ -130,6 +137,7 @@ def sharpener(p: TrainingPaces | None) -> MainSet:
     return MainSet("quality", "sharpener", (_rep(4, 200, pace, 120),), 6)
 
 
+@lru_cache(maxsize=1024)
 def shorter(main: MainSet, keep: float = 2 / 3) -> MainSet:
     """The same session with about a third fewer reps (recovery, taper and busy weeks)."""
     reps = tuple(replace(r, count=max(1, math.ceil(r.count * keep))) for r in main.reps)
@@ -139,6 +147,7 @@ def shorter(main: MainSet, keep: float = 2 / 3) -> MainSet:
     return replace(main, reps=reps)
 
 
+@lru_cache(maxsize=1024)
 def longer_recoveries(main: MainSet, extra_s: int = 45) -> MainSet:
     """A held step: same reps, 30-60 s more rest between them."""
     reps = tuple(
@@ -215,8 +224,20 @@ def dosed(
     share of the week's distance (less what `used` already spent this week)."""
     if p is None or main.type in ("time_trial", "technique"):
         return main
+    if not used:
+        return _dosed_alone(main, p, week_min)
+    return _dosed(main, p, week_min, used)
+
+
+@lru_cache(maxsize=4096)
+def _dosed_alone(main: MainSet, p: TrainingPaces, week_min: float) -> MainSet:
+    """`dosed` with nothing spent yet: the replay asks for it every week, mostly the same."""
+    return _dosed(main, p, week_min, {})
+
+
+def _dosed(main: MainSet, p: TrainingPaces, week_min: float, used: dict[str, float]) -> MainSet:
     km = weekly_km(week_min, p)
-    spent = dict(used or {})
+    spent = dict(used)
     reps: list[Rep] = []
     for r in main.reps:
         r = _by_time(r, p)
@@ -226,4 +247,4 @@ def dosed(
             r = _capped(r, max(budget, 0.0))
             spent[z] = spent.get(z, 0.0) + r.count * r.distance_m
         reps.append(r)
-    return replace(main, reps=tuple(reps))
+    return MainSet(main.type, main.label, tuple(reps), main.target_rpe, main.name)

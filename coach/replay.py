@@ -1026,7 +1026,7 @@ def _adjust(
             if s.type != "rest" or not s.note:
                 out[i] = rest_instead(s, f"Paused ({reason}).")
             continue
-        niggled = niggles.eased(s, facts.niggles)  # pain when running: easy or rest
+        niggled = niggles.eased(s, facts.niggles) if facts.niggles else None  # easy or rest
         if niggled is not None:
             out[i] = niggled[0]
             changes.append(NiggleChange(s.date, niggled[1]))
@@ -1087,13 +1087,14 @@ def _illness_ended_on(day: date, facts: _Facts) -> bool:
 
 def _flagged_morning(day: date, facts: _Facts) -> str | None:
     """This morning's resting HR and how far it is above the baseline, when it is flagged."""
-    readings = facts.rhr_between(day, day)
-    if not readings:
+    dates = facts.rhr_dates
+    i = bisect.bisect_right(dates, day)  # past this morning's reading, if there is one
+    if not i or dates[i - 1] != day:
         return None
     baseline = facts.baseline(day)
     if baseline is None:
         return None
-    bpm = readings[-1]
+    bpm = facts.rhr[i - 1][1]
     recent = facts.rhr_between(day - timedelta(days=2), day)
     if rhr_single_morning_flag(bpm, baseline) or rhr_recent_flag(recent, baseline):
         return (
@@ -1268,9 +1269,7 @@ def _quality_day(profile_at: Callable[[date], Profile], week_start: date) -> int
     return profile_at(week_start).quality_day
 
 
-def _moves(
-    known: _Facts, facts: _Facts, history: History, today: date
-) -> tuple[SessionMove, ...]:
+def _moves(known: _Facts, facts: _Facts, history: History, today: date) -> tuple[SessionMove, ...]:
     """The moves said by `today`, in history order: the known ones then the new ones, unless
     both exist (the history's order between them is not the facts' order by date)."""
     if known.moves and len(facts.moves) > len(known.moves):
