@@ -56,15 +56,8 @@ def cyclic_gap(a: int, b: int) -> int:
     return min(d, 7 - d)
 
 
-def _rest(day: date, note: str = "") -> Session:
-    return Session(
-        date=day,
-        type="rest",
-        title="Rest or active recovery",
-        planned_min=0,
-        target_rpe=None,
-        note=note,
-    )
+def _rest(day: date, note: str = "", paces: TrainingPaces | None = None) -> Session:
+    return Session(day, "rest", "Rest or active recovery", 0, None, (), paces, note)
 
 
 def _warm_cool(short: bool) -> tuple[int, int]:
@@ -81,7 +74,12 @@ def _hard_minutes(main: MainSet, paces: TrainingPaces | None, short: bool, week_
 
 
 def _from_main(
-    day: date, main: MainSet, minutes: int, paces: TrainingPaces | None, short: bool = False
+    day: date,
+    main: MainSet,
+    minutes: int,
+    paces: TrainingPaces | None,
+    short: bool = False,
+    note: str = "",
 ) -> Session:
     strides = STRIDES_COUNT + 1 if main.type == "technique" else 0
     warm, cool = (0, 0) if main.type == "technique" else _warm_cool(short)
@@ -93,6 +91,7 @@ def _from_main(
         target_rpe=main.target_rpe,
         reps=main.reps,
         paces=paces,
+        note=note,
         strides=strides,
         warm_up_min=warm,
         cool_down_min=cool,
@@ -102,7 +101,7 @@ def _from_main(
 def hard_session(day: date, main: MainSet, paces: TrainingPaces | None, note: str) -> Session:
     """A hard session placed on its own (the taper): full warm-up and cool-down."""
     minutes = _hard_minutes(main, paces, False, TECHNIQUE_MIN)
-    return replace(_from_main(day, main, minutes, paces), note=note)
+    return _from_main(day, main, minutes, paces, note=note)
 
 
 def long_run_cap(runs: int) -> float:
@@ -295,35 +294,39 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
     return tuple(sessions.get(wd) or _rest(start + timedelta(days=wd)) for wd in range(7))
 
 
-def easy_instead(session: Session, note: str) -> Session:
-    """A hard session turned into an easy run of similar length (readiness, spacing)."""
-    return replace(
-        session,
+def _easy(s: Session, minutes: int, reps: tuple[Rep, ...], note: str) -> Session:
+    """`s` as an easy run. The constructor rather than dataclasses.replace, which looks the
+    fields up on every call: this runs for many days of every week replayed. Every field
+    is named (tests/coach/test_session_changes.py checks none is dropped)."""
+    return Session(
+        date=s.date,
         type="easy",
         title="Easy run",
+        planned_min=minutes,
         target_rpe=3,
-        reps=(),
-        strides=0,
-        planned_min=max(MIN_EASY_MIN, round(session.planned_min * 0.8)),
+        reps=reps,
+        paces=s.paces,
         note=note,
+        strides=0,
+        warm_up_min=s.warm_up_min,
+        cool_down_min=s.cool_down_min,
+        race=s.race,
     )
+
+
+def easy_instead(session: Session, note: str) -> Session:
+    """A hard session turned into an easy run of similar length (readiness, spacing)."""
+    return _easy(session, max(MIN_EASY_MIN, round(session.planned_min * 0.8)), (), note)
 
 
 def eased(session: Session, note: str) -> Session:
     """An easy run on a flagged morning: shorter, strides removed, on the flat."""
-    return replace(
-        session,
-        type="easy",
-        title="Easy run",
-        target_rpe=3,
-        strides=0,
-        planned_min=max(MIN_EASY_MIN, round(session.planned_min * EASED_SHARE)),
-        note=note,
-    )
+    minutes = max(MIN_EASY_MIN, round(session.planned_min * EASED_SHARE))
+    return _easy(session, minutes, session.reps, note)
 
 
 def rest_instead(session: Session, note: str) -> Session:
-    return replace(_rest(session.date, note), paces=session.paces)
+    return _rest(session.date, note, session.paces)
 
 
 def lighter(session: Session, technique: MainSet, note: str) -> Session:
@@ -331,7 +334,7 @@ def lighter(session: Session, technique: MainSet, note: str) -> Session:
     if session.type == "rest":
         return session
     if session.hard:
-        return replace(_from_main(session.date, technique, TECHNIQUE_MIN, session.paces), note=note)
+        return _from_main(session.date, technique, TECHNIQUE_MIN, session.paces, note=note)
     return replace(
         session, planned_min=max(MIN_EASY_MIN, round(session.planned_min * 0.65)), note=note
     )
