@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from coach.history import Profile
 from coach.ladder import MainSet, main_set_minutes
@@ -48,6 +49,12 @@ class WeekRecipe:
     terrain: bool = False
     extra_as_finish: bool = False  # the extra session as the long run's progression finish
     long_share: float = LONG_RUN_SHARE  # the long run's aim (the cap before a half/marathon)
+
+
+@lru_cache(maxsize=1024)
+def week_days(start: date) -> tuple[date, ...]:
+    """The seven days from `start`: each week's dates are asked for many times over."""
+    return tuple(start + timedelta(days=i) for i in range(7))
 
 
 def cyclic_gap(a: int, b: int) -> int:
@@ -174,6 +181,7 @@ def build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple
 
 def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tuple[Session, ...]:
     start = recipe.start
+    days = week_days(start)
     run_days = set(profile.run_days)
     if len(run_days) == 7:
         run_days.discard(_rest_day_for_daily_runner(profile))
@@ -217,7 +225,7 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
     hard_min: dict[int, int] = {}
     for _ in range(2):
         hard_min = {
-            d: _hard_minutes(m, paces_on(start + timedelta(days=d)), short, recipe.target_min)
+            d: _hard_minutes(m, paces_on(days[d]), short, recipe.target_min)
             for d, m in hard.items()
         }
         too_long = has_long and any(
@@ -227,7 +235,7 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
             break
         short = True
     for wd, main in hard.items():
-        day = start + timedelta(days=wd)
+        day = days[wd]
         paces = paces_on(day)
         sessions[wd] = _from_main(day, main, hard_min[wd], paces, short)
 
@@ -258,7 +266,7 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
     strides_days = [d for d in easy if d != terrain_day and d not in before_hard]
     strides_days = strides_days[:STRIDES_PER_WEEK]
     for i, wd in enumerate(easy):
-        day = start + timedelta(days=wd)
+        day = days[wd]
         minutes = easy_total // len(easy) + (1 if i < easy_total % len(easy) else 0)
         if wd == terrain_day:
             kind: SessionType = "hills"
@@ -277,9 +285,9 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
             strides=strides,
         )
     for wd, note in rests.items():
-        sessions[wd] = _rest(start + timedelta(days=wd), note)
+        sessions[wd] = _rest(days[wd], note)
     if has_long and long_min > 0:
-        day = start + timedelta(days=long_day)
+        day = days[long_day]
         paces = paces_on(day)
         finish_reps = (_progression_finish(paces),) if finish else ()
         sessions[long_day] = Session(
@@ -291,7 +299,7 @@ def _build_week(recipe: WeekRecipe, profile: Profile, paces_on: PacesOn) -> tupl
             reps=finish_reps,
             paces=paces,
         )
-    return tuple(sessions.get(wd) or _rest(start + timedelta(days=wd)) for wd in range(7))
+    return tuple([sessions.get(wd) or _rest(days[wd]) for wd in range(7)])
 
 
 def _easy(s: Session, minutes: int, reps: tuple[Rep, ...], note: str) -> Session:

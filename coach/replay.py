@@ -14,7 +14,6 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
-from functools import lru_cache
 from itertools import accumulate
 from operator import attrgetter, itemgetter
 
@@ -61,6 +60,7 @@ from coach.microcycle import (
     easy_instead,
     lighter,
     rest_instead,
+    week_days,
 )
 from coach.model import Action, Decision, Metrics, Plan, Session, Week, WeekKind
 from coach.moves import apply_moves, moves_said_by
@@ -563,7 +563,7 @@ def _review(
     rhr_flag = _rhr_flag(week.start, end, facts, flags)
     if sum(1 for q in quality_scores if q <= 4) >= 2:
         flags.append(LowSessionScores())
-    days = _week_days(week.start)
+    days = week_days(week.start)
     wellness = [(d, w) for d in days for w in facts.wellness.get(d, ())]
     sore = [d for d, w in wellness if w.soreness is not None and w.soreness >= 4]
     if two_days_running(sore):
@@ -599,12 +599,6 @@ def _review(
         busy=busy,
         deload_requested=state.deload_next,
     )
-
-
-@lru_cache(maxsize=1024)
-def _week_days(start: date) -> tuple[date, ...]:
-    """The seven days from `start`: date arithmetic is a large share of a week's review."""
-    return tuple(start + timedelta(days=i) for i in range(7))
 
 
 def _rhr_flag(start: date, end: date, facts: _Facts, flags: list[Finding]) -> bool:
@@ -1335,7 +1329,11 @@ def replay(
         review = None
         if previous is not None and week_start - timedelta(days=1) <= today:
             acwr = facts.acwr_on(week_start - timedelta(days=1))
-            quality_day = _quality_day(profile_at, previous.start)
+            quality_day = (
+                _quality_day(profile_at, previous.start)
+                if facts.profile_changes
+                else profile.quality_day  # one profile: its quality day, the week's start a Monday
+            )
             review = _review(previous, quality_day, facts, state, acwr)
             state.deload_next = None
         elif previous is None:
@@ -1357,7 +1355,8 @@ def replay(
             sessions = _kept_before_pause(
                 index, week_profile, facts, state, previous, review, sessions
             )
-        sessions = _with_profile_changes(profile_at, index, shape, facts, state, sessions)
+        if facts.profile_changes:
+            sessions = _with_profile_changes(profile_at, index, shape, facts, state, sessions)
         goal = facts.goal_as_of(week_start + timedelta(days=6))
         next_fixed = None if goal is None else goal.date
         planned_at_start = sum(s.planned_min for s in sessions)
