@@ -1014,8 +1014,9 @@ def _adjust(
     changes: list[Reason] = []
     start, end = sessions[0].date, sessions[-1].date
     request = next((d for d in facts.deloads if start <= d <= end), None)
+    pauses = facts.pauses
     for i, s in enumerate(out):
-        reason = facts.pause_on(s.date)
+        reason = facts.pause_on(s.date) if pauses else None
         if reason is not None:
             if s.type != "rest" or not s.note:
                 out[i] = rest_instead(s, f"Paused ({reason}).")
@@ -1047,7 +1048,7 @@ def _adjust(
             if ease is not None:
                 out[i] = eased(s, ease)
                 changes.append(ReadinessChange(s.date, ease))
-    paused = [s.date for s in out if facts.pause_on(s.date) is not None]
+    paused = [s.date for s in out if facts.pause_on(s.date) is not None] if pauses else []
     if paused:
         changes.insert(0, PausedDays(paused[0], paused[-1]))
     if request is not None:
@@ -1164,8 +1165,7 @@ def _metrics(facts: _Facts, profile: Profile, today: date) -> Metrics:
     first = min(profile.start_date, facts.first_day or profile.start_date)
     if today < first:
         return Metrics(None, None, None, None, None, None)
-    loads = facts.daily_loads(first, today)
-    last7 = loads[-7:]
+    last7 = facts.daily_loads(max(first, today - timedelta(days=6)), today)  # the last 7 days
     baseline = facts.baseline(today)
     recent = facts.rhr_between(today - timedelta(days=2), today)
     return Metrics(
