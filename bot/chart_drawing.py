@@ -77,12 +77,17 @@ STATS_GAP_IN = 0.3
 PROGRESS_LEFT_IN, PROGRESS_RIGHT_IN, PROGRESS_BOTTOM_IN = 0.95, 0.3, 0.45
 PROGRESS_TOP_IN, PROGRESS_GAP_IN = 0.1, 0.15
 TITLE_TOP_IN = 0.12  # from the figure's top edge to the title's first line
+_EPOCH = mdates.get_epoch()  # type: ignore[no-untyped-call]  # dates.py is unannotated
+_EPOCH_ORDINAL = date.fromisoformat(_EPOCH[:10]).toordinal()
 LegendLoc = Literal["upper left", "lower left"]
 PNG_OPTIONS = {"compress_level": 1}  # 3× faster than the default 6, ~20% larger
 
 
 def _day(day: date) -> float:
-    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]  # dates.py is unannotated
+    """Matplotlib's day number of a date, the one form its type stubs accept: whole days
+    since its epoch, what `mdates.date2num` returns, without date2num's numpy round trip
+    per call (~300 dates a chart)."""
+    return float(day.toordinal() - _EPOCH_ORDINAL)
 
 
 def _days(days: Iterable[date]) -> list[float]:
@@ -144,6 +149,9 @@ def _title_lines(text: str) -> str:
 
 
 def _png(canvas: FigureCanvasAgg) -> bytes:
+    # Not a 256-colour palette PNG (half the bytes, 40% faster to encode): Pillow's fast
+    # quantizer merges the pale bands (alpha 0.12-0.15 over white) into the background,
+    # and its faithful ones take longer than the whole RGBA encoding.
     buffer = io.BytesIO()
     canvas.print_png(buffer, pil_kwargs=PNG_OPTIONS)  # type: ignore[no-untyped-call]  # unannotated
     return buffer.getvalue()
