@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import metrics, outbox
+from bot import charts, metrics, outbox
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.direct_send import DirectSender
@@ -187,6 +187,7 @@ async def stop_sender(application: Application[Any, Any, Any, Any, Any, Any]) ->
 async def _publish_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     freeze_startup_objects()
+    charts.start_warm_up()  # the chart templates, built off the event loop (bot/charts.py)
 
 
 def freeze_startup_objects() -> None:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from coach.history import Cross, Event, History, RestingHR, Run, TimeTrial
+from coach.history import Cross, Event, History, Profile, RaceResult, RestingHR, Run, TimeTrial
 from coach.load import (
     ACUTE_DAYS,
     ACWR_BAND,
@@ -31,7 +31,7 @@ from coach.load import (
     session_load,
     stated_load_seed,
 )
-from coach.model import Week, WeekKind
+from coach.model import Plan, Week, WeekKind
 from coach.paces import (
     Units,
     format_duration,
@@ -152,10 +152,14 @@ def planned_load(week: Week, today: date) -> float:
 
 
 def weekly_loads(weeks: Sequence[Week], history: History, today: date) -> list[WeekLoad]:
+    if not weeks:
+        return []
+    first = weeks[0].start
+    days = daily_loads(history, first, today)  # one pass over the events, not one a week
     out = []
     for week in weeks:
-        last = min(week.start + timedelta(days=6), today)
-        done = sum(daily_loads(history, week.start, last))
+        offset = (week.start - first).days
+        done = sum(days[max(offset, 0) : offset + 7])
         out.append(WeekLoad(week.start, week.kind, planned_load(week, today), done))
     return out
 
@@ -276,10 +280,15 @@ def stats_headline(
     return f"{load_part} and {rhr_part}"
 
 
-def stats_data(history: History, today: date) -> StatsData | None:
+def stats_data(history: History, today: date, replayed: Plan | None = None) -> StatsData | None:
     """The numbers for /stats over the last 12 weeks, or None when there is too little:
-    fewer than two weeks of plan, or nothing logged in them."""
-    replayed = plan(history, today, weeks_ahead=0)
+    fewer than two weeks of plan, or nothing logged in them.
+
+    `replayed` is the plan as of `today` when the caller has it already (the journal's
+    one replay per update); without it, the history is replayed here, cold.
+    """
+    if replayed is None:
+        replayed = plan(history, today, weeks_ahead=0)
     weeks = [*replayed.history, replayed.week][-WINDOW_WEEKS:]
     weeks = [w for w in weeks if w.start <= today]
     if len(weeks) < MIN_WEEKS:
@@ -357,6 +366,45 @@ def _load_drawing() -> None:
 
         gc.freeze()
         _drawing_loaded = True
+
+
+def _warm() -> None:
+    """Import matplotlib and build both chart templates, then draw each once: the first
+    draw pays for font loading and glyph caches (~0.3 s), which no runner should wait for."""
+    monday = date(2026, 1, 5)
+    profile = Profile(
+        start_date=monday,
+        fitness=RaceResult(5000, 1350, monday),
+        run_days=(0, 2, 4, 5),
+        quality_day=2,
+        long_run_day=5,
+        weekly_minutes=180,
+        units="km",
+    )
+    days = [monday + timedelta(days=day) for day in range(14)]
+    runs = [Run(day, 40, rpe=5) for day in days if day.weekday() in profile.run_days]
+    mornings = [RestingHR(day, 50 + day.day % 3) for day in days]
+    history = History(profile, (*runs, *mornings))
+    today = monday + timedelta(days=13)
+    data = stats_data(history, today)
+    assert data is not None  # two weeks of runs: enough for a chart
+    draw_stats(data)
+    draw_progress(fitness_points(history, today), profile.units)
+    gc.freeze()  # the templates live as long as the process, like matplotlib's modules
+
+
+_warm_up_started = threading.Event()
+
+
+def start_warm_up() -> None:
+    """Build the chart templates on a background thread, once per process, after start-up
+    (`bot.app` calls this once the bot is up): the first /stats then costs what every
+    other one does. Not at import, where it would add ~1 s of CPU to start-up. A thread,
+    not a task: nothing needs to wait for it, and a request that comes meanwhile waits
+    on the drawing lock for the same work it would otherwise do itself."""
+    if not _warm_up_started.is_set():
+        _warm_up_started.set()
+        threading.Thread(target=_warm, name="chart warm-up", daemon=True).start()
 
 
 def draw_stats(data: StatsData) -> bytes:
