@@ -22,14 +22,16 @@ bar, and fast PNG compression (Telegram recompresses photos anyway).
 
 from __future__ import annotations
 
-import io
 import math
+import struct
 import textwrap
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Literal
 
+import numpy as np
 from matplotlib import dates as mdates
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -80,7 +82,9 @@ TITLE_TOP_IN = 0.12  # from the figure's top edge to the title's first line
 _EPOCH = mdates.get_epoch()  # type: ignore[no-untyped-call]  # dates.py is unannotated
 _EPOCH_ORDINAL = date.fromisoformat(_EPOCH[:10]).toordinal()
 LegendLoc = Literal["upper left", "lower left"]
-PNG_OPTIONS = {"compress_level": 1}  # 3× faster than the default 6, ~20% larger
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_RGBA = 6  # the PNG colour type: 8-bit red, green, blue and alpha
+PNG_COMPRESS_LEVEL = 1  # 3× faster than the default 6, ~20% larger
 
 
 def _day(day: date) -> float:
@@ -149,12 +153,31 @@ def _title_lines(text: str) -> str:
 
 
 def _png(canvas: FigureCanvasAgg) -> bytes:
-    # Not a 256-colour palette PNG (half the bytes, 40% faster to encode): Pillow's fast
-    # quantizer merges the pale bands (alpha 0.12-0.15 over white) into the background,
-    # and its faithful ones take longer than the whole RGBA encoding.
-    buffer = io.BytesIO()
-    canvas.print_png(buffer, pil_kwargs=PNG_OPTIONS)  # type: ignore[no-untyped-call]  # unannotated
-    return buffer.getvalue()
+    """The figure as an RGBA PNG, written here rather than by Pillow: Pillow tries five
+    row filters on every row of an RGBA image to pick the best, which took 2/3 of the
+    encoding (~40 ms a chart). Rows unfiltered and zlib at its fastest level give the same
+    pixels in a third of the time, at ~15% more bytes (Telegram recompresses anyway).
+    Not a 256-colour palette either: Pillow's fast quantizer merges the pale bands
+    (alpha 0.12-0.15 over white) into the background, its faithful ones are slower."""
+    canvas.draw()  # type: ignore[no-untyped-call]  # backend_agg is unannotated
+    pixels = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+    height, width = pixels.shape[:2]
+    rows = np.zeros((height, 1 + width * 4), np.uint8)  # each row: filter byte 0, pixels
+    rows[:, 1:] = pixels.reshape(height, width * 4)
+    header = struct.pack(">IIBBBBB", width, height, 8, PNG_RGBA, 0, 0, 0)
+    return b"".join(
+        (
+            PNG_SIGNATURE,
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(rows.data, PNG_COMPRESS_LEVEL)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(body, zlib.crc32(kind))
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
 
 def _rectangles(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from coach.paces import (
     vdot_from_race,
 )
 from coach.readiness import (
+    BASELINE_MAX_DAYS,
     RECENT_DAYS,
     RPE_DRIFT_POINTS,
     rhr_baseline,
@@ -204,15 +206,20 @@ def rhr_series(history: History, first: date, today: date) -> list[RhrPoint]:
     """Mornings from `first` to `today`, each judged against the baseline the coach had
     that morning (the readings before it), as the morning readiness check does."""
     readings = morning_readings(history, today)
+    days = [day for day, _ in readings]
     out = []
-    for day, bpm in readings:
+    for i, (day, bpm) in enumerate(readings):
         if day < first:
             continue
-        baseline = rhr_baseline(readings, day)
+        # Sorted, one reading a morning: the baseline's and the recent window are slices
+        # (the baseline looks back at most BASELINE_MAX_DAYS), not a scan of every reading.
+        since = bisect_left(days, day - timedelta(days=BASELINE_MAX_DAYS))
+        baseline = rhr_baseline(readings[since:i], day)
         if baseline is None:
             out.append(RhrPoint(day, bpm, None, None, False))
             continue
-        recent = [b for d, b in readings if day - timedelta(days=RECENT_DAYS - 1) <= d <= day]
+        recent_from = bisect_left(days, day - timedelta(days=RECENT_DAYS - 1))
+        recent = [b for _, b in readings[recent_from : i + 1]]
         flagged = rhr_single_morning_flag(bpm, baseline) or rhr_recent_flag(recent, baseline)
         limit = baseline.mean + rhr_threshold(baseline)
         out.append(RhrPoint(day, bpm, baseline.mean, limit, flagged))
