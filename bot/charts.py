@@ -5,10 +5,11 @@ little to draw). The numbers come from small helpers that mirror what the replay
 (coach/replay.py), so a chart never tells a different story from the coach's decisions;
 the drawing functions only place them.
 
-The drawing lives in `bot.chart_drawing` and is imported on the first chart: matplotlib
-costs a third of a second and ~40 MiB at start-up, for a command most runners rarely send.
-`render_stats` / `render_progress` draw on a worker thread: a chart takes 0.1-0.2 s of
-CPU, and the event loop keeps answering other runners meanwhile.
+The drawing lives in `bot.chart_drawing`, imported off the start-up path: matplotlib costs
+a third of a second and ~40 MiB, so `start_warm_up` imports it and builds the two reused
+figures on a background thread once the bot is up (or the first chart does, if it comes
+first). `render_stats` / `render_progress` draw on a worker thread: a chart still takes
+~0.1 s of CPU, and the event loop keeps answering other runners meanwhile.
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ def weekly_loads(weeks: Sequence[Week], history: History, today: date) -> list[W
     out = []
     for week in weeks:
         offset = (week.start - first).days
-        done = sum(days[max(offset, 0) : offset + 7])
+        done = sum(days[offset : offset + 7])
         out.append(WeekLoad(week.start, week.kind, planned_load(week, today), done))
     return out
 
@@ -357,8 +358,8 @@ def progress_headline(points: Sequence[FitnessPoint]) -> str:
 
 # --- drawing (matplotlib, imported on first use) -----------------------------------------
 
-# One chart at a time: each holds ~10 MiB while it is drawn, and the drawing is CPU-bound,
-# so drawing two at once would only cost memory.
+# One chart at a time: there is one figure of each kind (bot.chart_drawing), and the
+# drawing is CPU-bound under the GIL, so drawing two at once would gain nothing.
 _drawing = threading.Lock()
 _drawing_loaded = False
 
