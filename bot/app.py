@@ -181,13 +181,14 @@ async def _tick(context: RampContext) -> None:
 
 
 async def stop_sender(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    charts.stop_warm_up()  # one not begun yet is not needed any more (bot/charts.py)
     await sender_of(application).stop()
 
 
 async def _publish_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     freeze_startup_objects()
-    charts.start_warm_up()  # the chart templates, built off the event loop (bot/charts.py)
+    charts.start_warm_up()  # the chart figures, built later off the event loop (bot/charts.py)
 
 
 def freeze_startup_objects() -> None:

@@ -377,8 +377,9 @@ def _load_drawing() -> None:
 
 
 def _warm() -> None:
-    """Import matplotlib and build both chart templates, then draw each once: the first
+    """Import matplotlib and build both chart figures, then draw each once: the first
     draw pays for font loading and glyph caches (~0.3 s), which no runner should wait for."""
+    _warmed.set()
     monday = date(2026, 1, 5)
     profile = Profile(
         start_date=monday,
@@ -401,18 +402,37 @@ def _warm() -> None:
     gc.freeze()  # the templates live as long as the process, like matplotlib's modules
 
 
-_warm_up_started = threading.Event()
+WARM_UP_DELAY_S = 30.0
+_warm_up_lock = threading.Lock()
+_warm_up: threading.Timer | None = None
 
 
-def start_warm_up() -> None:
-    """Build the chart templates on a background thread, once per process, after start-up
-    (`bot.app` calls this once the bot is up): the first /stats then costs what every
-    other one does. Not at import, where it would add ~1 s of CPU to start-up. A thread,
-    not a task: nothing needs to wait for it, and a request that comes meanwhile waits
-    on the drawing lock for the same work it would otherwise do itself."""
-    if not _warm_up_started.is_set():
-        _warm_up_started.set()
-        threading.Thread(target=_warm, name="chart warm-up", daemon=True).start()
+def start_warm_up(delay_s: float = WARM_UP_DELAY_S) -> None:
+    """Build the chart figures on a background thread, once per process, `delay_s` after
+    start-up (`bot.app` calls this once the bot is up): the first /stats then costs what
+    every other one does. Not at import (~1 s of CPU on start-up's path), and not at once:
+    for its second of CPU it shares the interpreter with the event loop, which would pace
+    start-up's burst of sends (and its first replies) less evenly. A chart asked for
+    sooner does the same work itself, under the drawing lock."""
+    global _warm_up
+    with _warm_up_lock:
+        if _warm_up is None:
+            _warm_up = threading.Timer(delay_s, _warm)
+            _warm_up.name, _warm_up.daemon = "chart warm-up", True
+            _warm_up.start()
+
+
+def stop_warm_up() -> None:
+    """A bot stopping before its warm-up began (a test's, a failed start) cancels it, so a
+    short-lived process never imports matplotlib for nothing; one under way finishes."""
+    global _warm_up
+    with _warm_up_lock:
+        if _warm_up is not None and not _warmed.is_set() and _warm_up.is_alive():
+            _warm_up.cancel()
+            _warm_up = None
+
+
+_warmed = threading.Event()  # the warm-up began: nothing left to cancel
 
 
 def draw_stats(data: StatsData) -> bytes:

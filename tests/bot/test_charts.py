@@ -6,6 +6,7 @@ import asyncio
 import io
 import struct
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
@@ -523,22 +524,40 @@ async def test_concurrent_renders_on_the_event_loop_get_their_own_charts() -> No
     assert pngs[1] == chart_drawing.StatsFigure().draw(sick)
 
 
-def test_the_warm_up_builds_both_figures_once_on_a_thread(
+def test_the_warm_up_runs_once_on_a_thread_after_its_delay(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     warmed: list[int] = []
     done = threading.Event()
+    began = threading.Event()
 
     def warm() -> None:
+        began.set()  # as the real one marks that it began
         warmed.append(threading.get_ident())
         done.set()
 
     monkeypatch.setattr(charts, "_warm", warm)
-    monkeypatch.setattr(charts, "_warm_up_started", threading.Event())
-    charts.start_warm_up()
-    charts.start_warm_up()  # a second bot in the same process: nothing more
+    monkeypatch.setattr(charts, "_warm_up", None)
+    monkeypatch.setattr(charts, "_warmed", began)
+    charts.start_warm_up(delay_s=0.05)
+    charts.start_warm_up(delay_s=0.05)  # a second bot in the same process: nothing more
     assert done.wait(10)
+    charts.stop_warm_up()  # stopping after it ran changes nothing
+    charts.start_warm_up(delay_s=0.0)
+    time.sleep(0.2)
     assert len(warmed) == 1 and warmed[0] != threading.get_ident()
+
+
+def test_a_bot_stopped_before_its_warm_up_cancels_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    warmed: list[int] = []
+    monkeypatch.setattr(charts, "_warm", lambda: warmed.append(1))
+    monkeypatch.setattr(charts, "_warm_up", None)
+    monkeypatch.setattr(charts, "_warmed", threading.Event())
+    charts.start_warm_up(delay_s=0.3)
+    charts.stop_warm_up()
+    time.sleep(0.6)
+    assert warmed == []
+    assert charts._warm_up is None  # the next bot may schedule its own
 
 
 def test_the_warm_up_draws_both_charts(monkeypatch: pytest.MonkeyPatch) -> None:
