@@ -5,9 +5,10 @@ little to draw). The numbers come from small helpers that mirror what the replay
 (coach/replay.py), so a chart never tells a different story from the coach's decisions;
 the drawing functions only place them.
 
-The drawing lives in `bot.chart_drawing` and is imported on the first chart: matplotlib
-costs a third of a second and ~40 MiB at start-up, for a command most runners rarely send.
-`render_stats` / `render_progress` draw on a worker thread: a chart takes 0.1-0.2 s of
+The drawing lives in `bot.chart_drawing`, imported off the start-up path: matplotlib costs
+a third of a second and ~40 MiB, so the first chart a process draws imports it and builds
+the two reused figures (~1 s once); a bot nobody asks for a chart never pays either.
+`render_stats` / `render_progress` draw on a worker thread: a chart still takes ~0.1 s of
 CPU, and the event loop keeps answering other runners meanwhile.
 """
 
@@ -16,12 +17,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from coach.history import Cross, Event, History, RestingHR, Run, TimeTrial
+from coach.history import Cross, Event, History, Profile, RaceResult, RestingHR, Run, TimeTrial
 from coach.load import (
     ACUTE_DAYS,
     ACWR_BAND,
@@ -31,7 +33,7 @@ from coach.load import (
     session_load,
     stated_load_seed,
 )
-from coach.model import Week, WeekKind
+from coach.model import Plan, Week, WeekKind
 from coach.paces import (
     Units,
     format_duration,
@@ -40,6 +42,7 @@ from coach.paces import (
     vdot_from_race,
 )
 from coach.readiness import (
+    BASELINE_MAX_DAYS,
     RECENT_DAYS,
     RPE_DRIFT_POINTS,
     rhr_baseline,
@@ -152,10 +155,14 @@ def planned_load(week: Week, today: date) -> float:
 
 
 def weekly_loads(weeks: Sequence[Week], history: History, today: date) -> list[WeekLoad]:
+    if not weeks:
+        return []
+    first = weeks[0].start
+    days = daily_loads(history, first, today)  # one pass over the events, not one a week
     out = []
     for week in weeks:
-        last = min(week.start + timedelta(days=6), today)
-        done = sum(daily_loads(history, week.start, last))
+        offset = (week.start - first).days
+        done = sum(days[offset : offset + 7])
         out.append(WeekLoad(week.start, week.kind, planned_load(week, today), done))
     return out
 
@@ -200,15 +207,20 @@ def rhr_series(history: History, first: date, today: date) -> list[RhrPoint]:
     """Mornings from `first` to `today`, each judged against the baseline the coach had
     that morning (the readings before it), as the morning readiness check does."""
     readings = morning_readings(history, today)
+    days = [day for day, _ in readings]
     out = []
-    for day, bpm in readings:
+    for i, (day, bpm) in enumerate(readings):
         if day < first:
             continue
-        baseline = rhr_baseline(readings, day)
+        # Sorted, one reading a morning: the baseline's and the recent window are slices
+        # (the baseline looks back at most BASELINE_MAX_DAYS), not a scan of every reading.
+        since = bisect_left(days, day - timedelta(days=BASELINE_MAX_DAYS))
+        baseline = rhr_baseline(readings[since:i], day)
         if baseline is None:
             out.append(RhrPoint(day, bpm, None, None, False))
             continue
-        recent = [b for d, b in readings if day - timedelta(days=RECENT_DAYS - 1) <= d <= day]
+        recent_from = bisect_left(days, day - timedelta(days=RECENT_DAYS - 1))
+        recent = [b for _, b in readings[recent_from : i + 1]]
         flagged = rhr_single_morning_flag(bpm, baseline) or rhr_recent_flag(recent, baseline)
         limit = baseline.mean + rhr_threshold(baseline)
         out.append(RhrPoint(day, bpm, baseline.mean, limit, flagged))
@@ -276,10 +288,15 @@ def stats_headline(
     return f"{load_part} and {rhr_part}"
 
 
-def stats_data(history: History, today: date) -> StatsData | None:
+def stats_data(history: History, today: date, replayed: Plan | None = None) -> StatsData | None:
     """The numbers for /stats over the last 12 weeks, or None when there is too little:
-    fewer than two weeks of plan, or nothing logged in them."""
-    replayed = plan(history, today, weeks_ahead=0)
+    fewer than two weeks of plan, or nothing logged in them.
+
+    `replayed` is the plan as of `today` when the caller has it already (the journal's
+    one replay per update); without it, the history is replayed here, cold.
+    """
+    if replayed is None:
+        replayed = plan(history, today, weeks_ahead=0)
     weeks = [*replayed.history, replayed.week][-WINDOW_WEEKS:]
     weeks = [w for w in weeks if w.start <= today]
     if len(weeks) < MIN_WEEKS:
@@ -341,8 +358,8 @@ def progress_headline(points: Sequence[FitnessPoint]) -> str:
 
 # --- drawing (matplotlib, imported on first use) -----------------------------------------
 
-# One chart at a time: each holds ~10 MiB while it is drawn, and the drawing is CPU-bound,
-# so drawing two at once would only cost memory.
+# One chart at a time: there is one figure of each kind (bot.chart_drawing), and the
+# drawing is CPU-bound under the GIL, so drawing two at once would gain nothing.
 _drawing = threading.Lock()
 _drawing_loaded = False
 
@@ -357,6 +374,33 @@ def _load_drawing() -> None:
 
         gc.freeze()
         _drawing_loaded = True
+
+
+def warm_up() -> None:
+    """Import matplotlib and build both chart figures, then draw each once: what the first
+    chart a process draws pays for (font loading, glyph caches). bench/chart_render.py
+    times it; the bot does not call it (matplotlib stays out of a process until a runner
+    asks for a chart)."""
+    monday = date(2026, 1, 5)
+    profile = Profile(
+        start_date=monday,
+        fitness=RaceResult(5000, 1350, monday),
+        run_days=(0, 2, 4, 5),
+        quality_day=2,
+        long_run_day=5,
+        weekly_minutes=180,
+        units="km",
+    )
+    days = [monday + timedelta(days=day) for day in range(14)]
+    runs = [Run(day, 40, rpe=5) for day in days if day.weekday() in profile.run_days]
+    mornings = [RestingHR(day, 50 + day.day % 3) for day in days]
+    history = History(profile, (*runs, *mornings))
+    today = monday + timedelta(days=13)
+    data = stats_data(history, today)
+    assert data is not None  # two weeks of runs: enough for a chart
+    draw_stats(data)
+    draw_progress(fitness_points(history, today), profile.units)
+    gc.freeze()  # the templates live as long as the process, like matplotlib's modules
 
 
 def draw_stats(data: StatsData) -> bytes:

@@ -13,8 +13,8 @@ from bot.views import esc
 def stats(turn: Turn, update: Update) -> None:
     if not takes_nothing(turn, update, "stats") or not_started(turn):
         return
-    history = turn.journal.history
-    data = charts.stats_data(history, turn.today)
+    # The journal's replay, the one every update shares, not a cold one of its own.
+    data = charts.stats_data(turn.journal.history, turn.today, turn.journal.plan())
     if data is None:
         turn.say(texts.STATS_TOO_EARLY)  # a friendly word beats an empty chart
         return

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
+from matplotlib import dates as mdates
 from matplotlib import image as mpimg
 
 from bot import chart_drawing, charts
 from bot.charts import QualityRpe, RhrPoint
-from coach.history import Cross, RestingHR, Run, TimeTrial
+from coach import readiness
+from coach.history import Cross, History, Pause, RestingHR, Resume, Run, TimeTrial
 from coach.load import stated_load_seed
 from coach.model import Decision, Session, Week, WeekKind
 from coach.paces import predict_race_s, training_paces, vdot_from_race
@@ -364,3 +369,172 @@ async def test_render_progress_draws_on_a_worker_thread(monkeypatch: pytest.Monk
     png = await charts.render_progress(points, "km")
     assert png_size(png) == (1050, 1425)
     assert len(threads) == 1 and threads[0] != threading.get_ident()
+
+
+# --- the numbers from the journal's replay, and the fast paths against the plain ones ------
+
+
+def sick_history(weeks: int = 6) -> tuple[History, date]:
+    """Compliant weeks, then three mornings 8 bpm up and a short pause: every panel has
+    something, including flags and a paused week."""
+    history = compliant_weeks(make_history(), weeks)
+    today = MONDAY + timedelta(weeks=weeks, days=3)
+    sick = [RestingHR(MONDAY + timedelta(weeks=weeks, days=i), 58) for i in range(3)]
+    pause = [Pause(MONDAY + timedelta(weeks=weeks), None, "illness")]
+    resume = [Resume(MONDAY + timedelta(weeks=weeks, days=3))]
+    return with_events(history, *sick, *pause, *resume), today
+
+
+def test_stats_data_from_a_given_plan_is_the_cold_replays() -> None:
+    history, today = sick_history()
+    # The journal's plan shows two weeks ahead; the chart reads only what is past.
+    shared = plan(history, today, weeks_ahead=2)
+    assert charts.stats_data(history, today, shared) == charts.stats_data(history, today)
+
+
+def test_weekly_loads_add_up_to_the_daily_loads() -> None:
+    history, today = sick_history()
+    weeks = [*plan(history, today, 0).history, plan(history, today, 0).week]
+    loads = charts.weekly_loads(weeks, history, today)
+    for week, load in zip(weeks, loads, strict=True):
+        last = min(week.start + timedelta(days=6), today)
+        assert load.done == sum(charts.daily_loads(history, week.start, last))
+    assert all(load.done > 0 for load in loads[:-1])  # the compliant weeks; then paused
+
+
+def rhr_series_by_scanning(history: History, first: date, today: date) -> list[RhrPoint]:
+    """The resting-HR series the plain way: every reading looked at for every morning."""
+    readings = charts.morning_readings(history, today)
+    out = []
+    for day, bpm in readings:
+        if day < first:
+            continue
+        baseline = readiness.rhr_baseline(readings, day)
+        if baseline is None:
+            out.append(RhrPoint(day, bpm, None, None, False))
+            continue
+        recent = [b for d, b in readings if day - timedelta(days=2) <= d <= day]
+        flagged = readiness.rhr_single_morning_flag(bpm, baseline) or readiness.rhr_recent_flag(
+            recent, baseline
+        )
+        limit = baseline.mean + readiness.rhr_threshold(baseline)
+        out.append(RhrPoint(day, bpm, baseline.mean, limit, flagged))
+    return out
+
+
+def test_rhr_series_by_slices_is_the_scan_of_every_reading() -> None:
+    # Gaps of up to a few days, a reading more than 60 days back, a sick spell: the
+    # windows must select exactly the readings the scan does.
+    days = [0, 1, 2, 5, 6, 9, 10, 11, 12, 13, 20, 21, 40, 70, 71, 72, 73, 74, 75, 76, 78, 79]
+    bpms = [50, 51, 49, 52, 50, 48, 50, 51, 58, 59, 50, 52, 49, 51, 50, 60, 61, 62, 50, 49, 57, 51]
+    history = make_history(
+        *(RestingHR(MONDAY + timedelta(days=d), b) for d, b in zip(days, bpms, strict=True))
+    )
+    today = MONDAY + timedelta(days=80)
+    for first in (MONDAY, MONDAY + timedelta(days=30)):
+        fast = charts.rhr_series(history, first, today)
+        assert fast == rhr_series_by_scanning(history, first, today)
+    assert any(p.flagged for p in fast)
+
+
+def test_day_numbers_are_matplotlibs() -> None:
+    for day in (date(1969, 12, 31), date(1970, 1, 1), MONDAY, date(2031, 7, 15)):
+        assert chart_drawing._day(day) == mdates.date2num(day)  # type: ignore[no-untyped-call]
+
+
+# --- the reused figures ---------------------------------------------------------------------
+
+
+def pixels(png: bytes) -> Any:
+    return mpimg.imread(io.BytesIO(png), format="png")
+
+
+def test_the_png_holds_exactly_what_the_figure_drew() -> None:
+    data = charts.stats_data(*sick_history())
+    assert data is not None
+    png = chart_drawing.draw_stats(data)
+    drawn = np.asarray(chart_drawing.stats_figure().canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+    assert png_size(png) == (1050, 1425)
+    assert (np.round(pixels(png) * 255).astype(np.uint8) == drawn).all()
+    # Not a blank page: the bars' blue and the flags' red are in it.
+    colours = {tuple(int(c) for c in px) for px in drawn.reshape(-1, 4)[::7]}
+    assert (0x1F, 0x5F, 0xA8, 255) in colours and (0xC6, 0x28, 0x28, 255) in colours
+
+
+def test_a_reused_stats_figure_draws_what_a_fresh_one_does() -> None:
+    full = charts.stats_data(*sick_history(14))
+    sparse = charts.stats_data(
+        make_history(*(Run(MONDAY + timedelta(days=i), 30) for i in (0, 8))),
+        MONDAY + timedelta(days=9),
+    )
+    assert full is not None and sparse is not None
+    assert not sparse.rhr and not sparse.quality  # the empty-panel notes
+    shared = chart_drawing.StatsFigure()
+    first = shared.draw(full)
+    between = shared.draw(sparse)
+    assert shared.draw(full) == first  # nothing left over from the sparse chart
+    assert chart_drawing.StatsFigure().draw(full) == first
+    assert chart_drawing.StatsFigure().draw(sparse) == between
+    assert between != first
+
+
+def test_a_reused_progress_figure_draws_what_a_fresh_one_does() -> None:
+    many = make_history(
+        *(TimeTrial(MONDAY + timedelta(days=30 * i), 5000, 1340 - 15 * i) for i in range(1, 6))
+    )
+    # One result where the third of many was: a pace label left over would be drawn.
+    one = make_history(TimeTrial(MONDAY + timedelta(days=60), 5000, 1310), fitness=None)
+    many_points = charts.fitness_points(many, MONDAY + timedelta(days=160))
+    one_points = charts.fitness_points(one, MONDAY + timedelta(days=60))
+    shared = chart_drawing.ProgressFigure()
+    first = shared.draw(many_points, "km")
+    alone = shared.draw(one_points, "mi")
+    assert shared.draw(many_points, "km") == first  # the extra pace labels are hidden again
+    assert chart_drawing.ProgressFigure().draw(one_points, "mi") == alone
+    assert alone != first
+
+
+def test_concurrent_draws_each_get_their_own_chart() -> None:
+    calm = charts.stats_data(compliant_weeks(make_history(), 4), MONDAY + timedelta(days=27))
+    sick = charts.stats_data(*sick_history())
+    assert calm is not None and sick is not None
+    alone = {"calm": chart_drawing.draw_stats(calm), "sick": chart_drawing.draw_stats(sick)}
+    start = threading.Barrier(4)
+
+    def draw(name: str) -> tuple[str, bytes]:
+        start.wait()  # all four at once, on the one template
+        return name, chart_drawing.draw_stats(calm if name == "calm" else sick)
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(draw, ["calm", "sick", "calm", "sick"]))
+    for name, png in results:
+        assert png == alone[name]  # same data, same bytes; the other's data never mixed in
+    assert alone["calm"] != alone["sick"]
+
+
+async def test_concurrent_renders_on_the_event_loop_get_their_own_charts() -> None:
+    calm = charts.stats_data(compliant_weeks(make_history(), 4), MONDAY + timedelta(days=27))
+    sick = charts.stats_data(*sick_history())
+    assert calm is not None and sick is not None
+    pngs = await asyncio.gather(
+        charts.render_stats(calm), charts.render_stats(sick), charts.render_stats(calm)
+    )
+    assert pngs[0] == pngs[2] != pngs[1]
+    assert pngs[1] == chart_drawing.StatsFigure().draw(sick)
+
+
+def test_warming_up_draws_both_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: list[str] = []
+
+    def draw_stats(data: charts.StatsData) -> bytes:
+        drawn.append("stats")
+        return b""
+
+    def draw_progress(points: list[charts.FitnessPoint], units: str) -> bytes:
+        drawn.append("progress")
+        return b""
+
+    monkeypatch.setattr(charts, "draw_stats", draw_stats)
+    monkeypatch.setattr(charts, "draw_progress", draw_progress)
+    charts.warm_up()
+    assert drawn == ["stats", "progress"]

@@ -9,17 +9,18 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
+import pytest
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 from telegram import Update
 
-from bot import coaching
+from bot import charts, coaching
 from bot.handlers import insight
 from bot.handlers.common import Turn
 from bot.store.models import Athlete
 from bot.texts import common
 from bot.texts import insight as texts
-from bot.views import Keyboard
+from bot.views import Keyboard, esc
 from coach.history import RestingHR, Run, TimeTrial
 from coach.replay import plan
 from emulator.models import MessageRecord
@@ -126,6 +127,27 @@ def test_stats_sends_the_chart_as_a_photo_with_the_headline(
     assert "resting HR is normal" in caption
     assert "photo" not in extra  # drawn after the commit, off the event loop
     assert asyncio.run(extra["draw"]())[:8] == PNG_SIGNATURE
+
+
+def test_stats_reads_the_journals_replay_not_a_cold_one_of_its_own(
+    sessions: sessionmaker[Session], make_athlete: MakeAthlete, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = date(2026, 11, 2)
+    athlete = make_athlete(profile=profile_dict(start))
+    with sessions() as session, session.begin():
+        today = log_weeks(session, athlete, start, 3)
+        turn = turn_for(session, athlete, today)
+        expected = charts.stats_data(turn.journal.history, today)  # the cold replay's numbers
+
+        def no_cold_replay(*args: object, **kwargs: object) -> None:
+            raise AssertionError("/stats replayed the history itself")
+
+        monkeypatch.setattr(charts, "plan", no_cold_replay)
+        insight.stats(turn, command("/stats"))
+        shared = turn.journal._plan  # what the journal replayed for this update
+        assert shared is not None and turn.journal.plan() is shared  # no second replay
+    [(caption, _)] = turn.said
+    assert expected is not None and esc(expected.headline) in caption
 
 
 def test_progress_sends_the_chart_as_a_photo(
