@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from sqlmodel import Session
@@ -32,6 +32,7 @@ from bot.parsing import (
 from bot.replay_cache import checkpoints_for, parsed_rows_for
 from bot.store import repo
 from bot.store.models import Athlete
+from bot.store.repo import StoredAt
 from bot.texts import checkin as texts
 from bot.texts import problems
 from coach.errors import CoachInputError
@@ -106,7 +107,7 @@ class Stored:
     key: str | None
     # As read from the database: what tells the replay cache a day's facts changed.
     row_id: int | None = None
-    stored_at: datetime | None = None
+    stored_at: StoredAt | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +161,7 @@ class Journal:
             self._stored = parsed.rows(self.athlete_id, marks, self._read_rows)
         return self._stored
 
-    def _read_rows(self, ids: Sequence[int] | None) -> Iterator[tuple[int, datetime, Stored]]:
+    def _read_rows(self, ids: Sequence[int] | None) -> Iterator[tuple[int, StoredAt, Stored]]:
         for payload, key, row_id, stored_at in repo.event_facts_for(
             self.session, self.athlete_id, ids
         ):
@@ -172,8 +173,9 @@ class Journal:
         """The runner's typed history (needs a profile)."""
         if self._history is None:
             base = history_from_dict({"profile": repo.plan_profile(self.athlete)})
-            ordered = sorted(enumerate(self._load()), key=lambda p: (p[1].event.date, p[0]))
-            self._history = replace(base, events=tuple(s.event for _, s in ordered))
+            # By date, and within a day as stored: sorted() is stable.
+            ordered = sorted(self._load(), key=_event_date)
+            self._history = replace(base, events=tuple(s.event for s in ordered))
         return self._history
 
     @property
@@ -353,6 +355,10 @@ class Journal:
         self._load().append(Stored(checked, None))
         self._history = None
         self._plan = None
+
+
+def _event_date(stored: Stored) -> date:
+    return stored.event.date
 
 
 def check(event: Event) -> Event:

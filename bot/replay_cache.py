@@ -19,12 +19,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Generic, Protocol, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
 
+from bot.store.repo import StoredAt
 from coach.history import Event, History
 from coach.model import Plan
 from coach.replay import Checkpoint, replay
@@ -43,10 +44,10 @@ class StoredFact(Protocol):
     @property
     def row_id(self) -> int | None: ...  # None: written during this update, not read back
     @property
-    def stored_at(self) -> datetime | None: ...
+    def stored_at(self) -> StoredAt | None: ...
 
 
-Stamp = tuple[int, int, datetime | None]
+Stamp = tuple[int, int, StoredAt | None]
 T = TypeVar("T")
 
 
@@ -60,8 +61,10 @@ def stamp(checkpoint: Checkpoint, facts: Iterable[StoredFact]) -> Stamp | None:
             return None
         count += 1
         highest = max(highest, fact.row_id)
-        if fact.stored_at is not None and (latest is None or fact.stored_at > latest):
-            latest = fact.stored_at
+        at = fact.stored_at
+        # One database gives one kind (SQLite text or PostgreSQL datetime), never both.
+        if at is not None and (latest is None or at > latest):  # type: ignore[operator]
+            latest = at
     return count, highest, latest
 
 
@@ -92,7 +95,12 @@ class ReplayCache:
             self.resumed += 1
         else:
             self.cold += 1
-        filed = None if taken is None else stamp(taken, stored)
+        if taken is None:
+            filed = None
+        elif taken is checkpoint and kept is not None:
+            filed = kept[0]  # the same checkpoint back (no week finished since): same stamp
+        else:
+            filed = stamp(taken, stored)
         with self._lock:
             self._forget(athlete_id)
             if taken is None or filed is None:  # no finished week, or one not stored yet
@@ -121,14 +129,14 @@ class ParsedRows(Generic[T]):
     def __init__(self, rows: int = ROWS_KEPT) -> None:
         self.limit = rows
         self._held = 0
-        self._kept: OrderedDict[int, dict[int, tuple[datetime, T]]] = OrderedDict()
+        self._kept: OrderedDict[int, dict[int, tuple[StoredAt, T]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def rows(
         self,
         athlete_id: int,
-        marks: Sequence[tuple[int, datetime]],
-        fetch: Callable[[Sequence[int] | None], Iterable[tuple[int, datetime, T]]],
+        marks: Sequence[tuple[int, StoredAt]],
+        fetch: Callable[[Sequence[int] | None], Iterable[tuple[int, StoredAt, T]]],
     ) -> list[T]:
         """The runner's parsed rows in the order of `marks` (id, time stored); `fetch` reads
         and parses the rows of some ids (None: all of them)."""

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete
+from sqlalchemy import String, delete, type_coerce
 from sqlmodel import Session, col, select
 
 from bot.store.db import dialect_insert, insert_ignoring_conflicts, table_of
@@ -266,28 +266,40 @@ def events_for(session: Session, athlete_id: int) -> list[Event]:
     return list(session.exec(statement).all())
 
 
-def event_marks_for(session: Session, athlete_id: int) -> list[tuple[int, datetime]]:
+# When a row was stored, as the driver returns it: SQLite's text, PostgreSQL's datetime. Only
+# compared (has the row changed since it was parsed? which is the latest?), never read.
+StoredAt = str | datetime
+
+
+def event_marks_for(session: Session, athlete_id: int) -> list[tuple[int, StoredAt]]:
     """(id, time stored) of the runner's events in replay order: enough to tell which rows
     the journal has already read, without their payloads."""
     statement = (
-        select(Event.id, Event.created_at)
+        select(Event.id, _raw_stored_at())
         .where(Event.athlete_id == athlete_id)
         .order_by(col(Event.local_date), col(Event.id))
     )
-    return [(row_id or 0, created_at) for row_id, created_at in session.exec(statement).all()]
+    return [(row_id or 0, at) for row_id, at in session.exec(statement).all()]
 
 
 def event_facts_for(
     session: Session, athlete_id: int, ids: Sequence[int] | None = None
-) -> list[tuple[dict[str, Any], str | None, int | None, datetime]]:
+) -> list[tuple[dict[str, Any], str | None, int | None, StoredAt]]:
     """The runner's events (or those of `ids`) as plain rows: payload, dedupe key, id, time
     stored. Building ORM objects was a large share of a long history's load."""
-    statement = select(Event.payload, Event.dedupe_key, Event.id, Event.created_at).where(
+    statement = select(Event.payload, Event.dedupe_key, Event.id, _raw_stored_at()).where(
         Event.athlete_id == athlete_id
     )
     if ids is not None:
         statement = statement.where(col(Event.id).in_(ids))
-    return [tuple(row) for row in session.exec(statement).all()]  # type: ignore[misc]
+    return [tuple(row) for row in session.exec(statement).all()]
+
+
+def _raw_stored_at() -> Any:
+    # Not parsed into an aware datetime: SQLAlchemy's SQLite DateTime does that with a
+    # regular expression, then UTCDateTime replaces the zone, which was most of the marks
+    # query at 1,500 events (every row, every update). Naive UTC text sorts in time order.
+    return type_coerce(col(Event.created_at), String)
 
 
 def history_for(session: Session, athlete: Athlete) -> dict[str, Any]:
