@@ -6,6 +6,7 @@ all three exercise the same bot.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import uuid
@@ -35,7 +36,7 @@ from bot.handlers.common import handler
 from bot.pacer import Pacer
 from bot.runtime import CONTEXT_TYPES, RUNTIME_KEY, RampContext, Runtime
 from bot.sender import Sender, lock_for
-from bot.store.db import make_engine, migrate, session_factory
+from bot.store.db import checkpoint_wal, make_engine, migrate, session_factory
 from bot.texts.common import COMMANDS
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ log = logging.getLogger(__name__)
 SENDER_KEY = "ramp.sender"
 ALLOWED_UPDATES = ["message", "callback_query"]  # what the handlers below take
 FREE_RATE = 30  # messages/s Telegram allows without paid broadcast
+# At ~5 pages a commit, a few seconds keep SQLite's log well under its 1,000-page
+# checkpoint at commit (bot.store.db.checkpoint_wal).
+WAL_CHECKPOINT_S = 2.0
 
 # (command, function, needs a finished profile)
 COMMAND_HANDLERS: tuple[tuple[str, Any, bool], ...] = (
@@ -150,6 +154,10 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
     # The job only starts a drain (which may run for minutes), so it never overlaps itself.
     job_queue.run_repeating(_tick, interval=settings.tick_seconds, first=1.0, name="outbox")
+    if database_engine(runtime).dialect.name == "sqlite":
+        job_queue.run_repeating(
+            _checkpoint_wal, interval=WAL_CHECKPOINT_S, first=WAL_CHECKPOINT_S, name="wal"
+        )
     return application
 
 
@@ -179,6 +187,11 @@ async def run_tick_now(application: Application[Any, Any, Any, Any, Any, Any]) -
 
 async def _tick(context: RampContext) -> None:
     sender_of(context.application).start_tick()
+
+
+async def _checkpoint_wal(context: RampContext) -> None:
+    # Off the event loop: its fsync would otherwise sit inside a runner's reply.
+    await asyncio.to_thread(checkpoint_wal, database_engine(context.runtime))
 
 
 async def stop_sender(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -251,8 +251,6 @@ class Journal:
             if key is None:
                 raise ValueError("replacing needs a dedupe key")
             repo.replace_event(self.session, self.athlete_id, as_dict, key)
-            # replace_event expires loaded rows; the runner is read again after the commit.
-            self.session.refresh(self.athlete)
             kept = [s for s in stored if s.key != key]
             index = next((i for i, s in enumerate(stored) if s.key == key), len(kept))
             kept.insert(index, Stored(checked, key))

@@ -50,6 +50,9 @@ def get_or_create_athlete(
     session: Session, telegram_user_id: int, chat_id: int, first_name: str = ""
 ) -> Athlete:
     """The runner's row, created on first contact; safe when two updates race."""
+    known = get_athlete_by_telegram_id(session, telegram_user_id)
+    if known is not None:  # every update but the first: one SELECT, no write attempted
+        return known
     now = utcnow()
     insert_ignoring_conflicts(
         session,
@@ -252,8 +255,11 @@ def replace_event(
         },
     )
     session.exec(statement)
-    # Rows loaded earlier in this session would otherwise keep the old payload.
-    session.expire_all()
+    # Event rows loaded earlier in this session would otherwise keep the old payload. Only
+    # those: the runner's row is unchanged, and expiring it cost a reload on its next read.
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, Event):
+            session.expire(loaded)
 
 
 def events_for(session: Session, athlete_id: int) -> list[Event]:
