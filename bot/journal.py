@@ -11,7 +11,7 @@ limits of a run told in pieces.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -156,15 +156,32 @@ class Journal:
 
     def _load(self) -> list[Stored]:
         if self._stored is None:
-            marks = repo.event_marks_for(self.session, self.athlete_id)
             parsed = parsed_rows_for(self.session.get_bind().engine)
-            self._stored = parsed.rows(self.athlete_id, marks, self._read_rows)
+            # Most updates find the rows parsed last time, plus the few stored since: one
+            # aggregate row and those few, rather than a mark for every row (1,500 at two
+            # years). A row gone, or nothing held, reads every mark.
+            summary = repo.event_summary(self.session, self.athlete_id)
+            stored = parsed.unchanged(self.athlete_id, summary, self._read_changed, _in_order)
+            if stored is None:
+                marks = repo.event_marks_for(self.session, self.athlete_id)
+                stored = parsed.rows(self.athlete_id, marks, self._read_rows)
+            self._stored = stored
         return self._stored
 
+    def _read_changed(
+        self, highest: int, latest: StoredAt | None
+    ) -> Iterator[tuple[int, StoredAt, Stored]]:
+        rows = repo.event_facts_changed(self.session, self.athlete_id, highest, latest)
+        return self._parsed(rows)
+
     def _read_rows(self, ids: Sequence[int] | None) -> Iterator[tuple[int, StoredAt, Stored]]:
-        for payload, key, row_id, stored_at in repo.event_facts_for(
-            self.session, self.athlete_id, ids
-        ):
+        return self._parsed(repo.event_facts_for(self.session, self.athlete_id, ids))
+
+    @staticmethod
+    def _parsed(
+        rows: Iterable[tuple[dict[str, Any], str | None, int | None, StoredAt]],
+    ) -> Iterator[tuple[int, StoredAt, Stored]]:
+        for payload, key, row_id, stored_at in rows:
             assert row_id is not None
             yield row_id, stored_at, Stored(event_from_dict(dict(payload)), key, row_id, stored_at)
 
@@ -357,6 +374,11 @@ class Journal:
 
 def _event_date(stored: Stored) -> date:
     return stored.event.date
+
+
+def _in_order(row_id: int, stored: Stored) -> tuple[date, int]:
+    """The order `repo.event_marks_for` reads rows in: by local date, then as stored."""
+    return stored.event.date, row_id
 
 
 def check(event: Event) -> Event:

@@ -48,6 +48,7 @@ class StoredFact(Protocol):
 
 
 Stamp = tuple[int, int, StoredAt | None]
+Summary = tuple[int, int, StoredAt | None]  # rows, highest id, latest time stored
 T = TypeVar("T")
 
 
@@ -132,6 +133,36 @@ class ParsedRows(Generic[T]):
         self._kept: OrderedDict[int, dict[int, tuple[StoredAt, T]]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def unchanged(
+        self,
+        athlete_id: int,
+        summary: Summary,
+        changed: Callable[[int, StoredAt | None], Iterable[tuple[int, StoredAt, T]]],
+        order: Callable[[int, T], Any],
+    ) -> list[T] | None:
+        """The runner's parsed rows without reading every row's mark, when `summary` (how
+        many rows, highest id, latest time stored, as the database says now) vouches for
+        them: the rows held, with those `changed(highest, latest)` since (new, or stored
+        again) put in `order`. None when it can't (nothing held, or a row gone): then
+        `rows` reads the marks. A row stored again with an earlier time than the latest
+        would go unseen; the checkpoints' stamp makes the same assumption."""
+        with self._lock:
+            held = self._kept.get(athlete_id)
+            if held is None:
+                return None
+            self._kept.move_to_end(athlete_id)
+            held_summary = _summary(held)
+            if summary == held_summary:
+                return [parsed for _, parsed in held.values()]
+            merged = dict(held)  # `rows` may change a held dict on another thread
+        for row_id, at, parsed in changed(held_summary[1], held_summary[2]):
+            merged[row_id] = (at, parsed)
+        if _summary(merged) != summary:
+            return None
+        current = dict(sorted(merged.items(), key=lambda item: order(item[0], item[1][1])))
+        self._keep(athlete_id, current)
+        return [parsed for _, parsed in current.values()]
+
     def rows(
         self,
         athlete_id: int,
@@ -150,6 +181,10 @@ class ParsedRows(Generic[T]):
                 known[row_id] = (at, parsed)
         # A row gone between the two reads (another process, PostgreSQL) is simply left out.
         current = {row_id: known[row_id] for row_id, _ in marks if row_id in known}
+        self._keep(athlete_id, current)
+        return [parsed for _, parsed in current.values()]
+
+    def _keep(self, athlete_id: int, current: dict[int, tuple[StoredAt, T]]) -> None:
         with self._lock:
             self._held -= len(self._kept.pop(athlete_id, {}))  # another thread's, meanwhile
             self._kept[athlete_id] = current
@@ -157,7 +192,14 @@ class ParsedRows(Generic[T]):
             while self._held > self.limit and len(self._kept) > 1:
                 _, dropped = self._kept.popitem(last=False)
                 self._held -= len(dropped)
-        return [parsed for _, parsed in current.values()]
+
+
+def _summary(rows: dict[int, tuple[StoredAt, Any]]) -> Summary:
+    """What `repo.event_summary` says of these rows."""
+    if not rows:
+        return 0, 0, None
+    latest = max(at for at, _ in rows.values())  # one kind per database: comparable
+    return len(rows), max(rows), latest
 
 
 # One cache per database engine (one in a running bot): runner ids are only unique within a

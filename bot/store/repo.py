@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import String, delete, type_coerce
+from sqlalchemy import String, delete, func, or_, type_coerce
 from sqlmodel import Session, col, select
 
 from bot.store.db import dialect_insert, insert_ignoring_conflicts, table_of
@@ -286,6 +286,32 @@ def event_marks_for(session: Session, athlete_id: int) -> list[tuple[int, Stored
         .order_by(col(Event.local_date), col(Event.id))
     )
     return [(row_id or 0, at) for row_id, at in session.exec(statement).all()]
+
+
+def event_summary(session: Session, athlete_id: int) -> tuple[int, int, StoredAt | None]:
+    """(how many, highest id, latest time stored) of the runner's events: one aggregate row,
+    which tells the journal whether the rows it parsed last time are still all there is."""
+    count, highest, latest = session.exec(
+        select(func.count(), func.max(Event.id), func.max(_raw_stored_at())).where(
+            Event.athlete_id == athlete_id
+        )
+    ).one()
+    return count, highest or 0, latest
+
+
+def event_facts_changed(
+    session: Session, athlete_id: int, highest: int, latest: StoredAt | None
+) -> list[tuple[dict[str, Any], str | None, int | None, StoredAt]]:
+    """The runner's events stored since a summary: a higher id, or a later time stored (an
+    answer corrected in place keeps its id). Same rows as `event_facts_for`."""
+    raw_at = _raw_stored_at()
+    since = col(Event.id) > highest
+    if latest is not None:
+        since = or_(since, raw_at > latest)
+    statement = select(Event.payload, Event.dedupe_key, Event.id, raw_at).where(
+        Event.athlete_id == athlete_id, since
+    )
+    return [tuple(row) for row in session.exec(statement).all()]
 
 
 def event_facts_for(
