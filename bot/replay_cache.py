@@ -30,8 +30,11 @@ from coach.history import Event, History
 from coach.model import Plan
 from coach.replay import Checkpoint, replay
 
-WEEKS_KEPT = 4_000  # about 8 MiB: 150 runners at half a year, 40 at two years
-ROWS_KEPT = 30_000  # parsed events, about 10 MiB: 90 runners at half a year, 20 at two years
+# Sized for the runners talking at once, not for the club: a morning rendered for each of
+# 10,000 runners passes through both caches, and what it leaves is the bot's resident size.
+WEEKS_KEPT = 2_000  # about 4 MiB: 75 runners at half a year, 20 at two years
+ROWS_KEPT = 20_000  # parsed events, about 7 MiB: 60 runners at half a year, 13 at two years
+RUNNERS_KEPT = 2_000  # runners held, whatever their rows (a new runner has none)
 # Above this many rows not read yet, read the runner's rows whole rather than by id.
 FETCH_BY_ID_UP_TO = 200
 
@@ -127,8 +130,9 @@ class ParsedRows(Generic[T]):
     every event again was most of a long history's load. Bounded by rows held, least
     recently used runner out first."""
 
-    def __init__(self, rows: int = ROWS_KEPT) -> None:
+    def __init__(self, rows: int = ROWS_KEPT, runners: int = RUNNERS_KEPT) -> None:
         self.limit = rows
+        self.runners = runners
         self._held = 0
         self._kept: OrderedDict[int, dict[int, tuple[StoredAt, T]]] = OrderedDict()
         self._lock = threading.Lock()
@@ -189,9 +193,11 @@ class ParsedRows(Generic[T]):
             self._held -= len(self._kept.pop(athlete_id, {}))  # another thread's, meanwhile
             self._kept[athlete_id] = current
             self._held += len(current)
-            while self._held > self.limit and len(self._kept) > 1:
+            over = self._held > self.limit or len(self._kept) > self.runners
+            while over and len(self._kept) > 1:
                 _, dropped = self._kept.popitem(last=False)
                 self._held -= len(dropped)
+                over = self._held > self.limit or len(self._kept) > self.runners
 
 
 def _summary(rows: dict[int, tuple[StoredAt, Any]]) -> Summary:

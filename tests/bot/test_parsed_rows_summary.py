@@ -111,3 +111,16 @@ def test_the_journal_reads_the_same_rows_as_a_full_read(
         )
     assert as_read() == full_read()
     assert marks_read == before + 1  # the summary could not vouch: every mark read again
+
+
+def test_runners_without_rows_are_bounded_too() -> None:
+    rows = ParsedRows[str](rows=100, runners=3)
+    for athlete_id in range(5):
+        assert rows.rows(athlete_id, [], lambda ids: []) == []
+    summary = (0, 0, None)
+    held = [i for i in range(5) if rows.unchanged(i, summary, lambda h, t: [], _by_id) is not None]
+    assert held == [2, 3, 4]  # the least recently used went first
+
+
+def _by_id(row_id: int, value: str) -> int:
+    return row_id
