@@ -424,7 +424,7 @@ async def main(args: argparse.Namespace) -> None:
         f"\nstart-up to first getUpdates, median of {args.startups}: "
         f"Ramp {ramp_start.first_poll_s:.2f} s, echo {echo_start.first_poll_s:.2f} s "
         f"(ratio {ramp_start.first_poll_s / echo_start.first_poll_s:.1f}×; aim ≤ 0.6 s)\n"
-        f"  of which imports: `import bot.app` {ramp_start.import_s:.2f} s, "
+        f"  of which imports: `import bot.__main__` {ramp_start.import_s:.2f} s, "
         f"`import telegram.ext` {echo_start.import_s:.2f} s"
     )
     print(
