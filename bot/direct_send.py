@@ -115,6 +115,9 @@ class DirectSender:
             fields["allow_paid_broadcast"] = True
         fields.update(api_kwargs or {})  # the stored keyboard, already JSON
         priority = Priority.BROADCAST if rate_limit_args is None else rate_limit_args
+        # The first send imports aiohttp: before the pacer times it, not between its slot
+        # and the request, where that pause would bunch the sends after it together.
+        await self._request.initialize()
         result = await self._pacer.process_request(
             self._post, (fields,), {}, "sendMessage", fields, priority
         )
