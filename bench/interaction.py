@@ -49,6 +49,7 @@ from coach.simulate import SIM_START, simulate
 from emulator.server import BotApiEmulator
 
 ROOT = Path(__file__).resolve().parents[1]
+BOT_ROOT = ROOT  # whose bot runs (--ramp-root); seeding uses this checkout's store
 TOKEN = "424242:BENCH-never-a-real-token"
 ECHO_USER, RUNNER_12, RUNNER_104 = 5001, 5012, 5104
 DATE_KEYS = {"date", "start_date", "until"}
@@ -116,6 +117,12 @@ class RunningBot:
     process: subprocess.Popen[bytes]
     startup_s: float
 
+    def cpu_s(self) -> float:
+        """CPU seconds the bot process has used so far (user + system, from /proc): on a
+        shared machine a steadier figure than the reply time."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mib(self, field: str = "VmRSS") -> float:
         """Resident memory now, or at its peak so far with field="VmHWM"."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
@@ -145,7 +152,9 @@ async def start_bot(
     log = log_dir / f"{name}.log"
     started = time.perf_counter()
     with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
+        process = subprocess.Popen(
+            command, cwd=BOT_ROOT, env=environment, stdout=output, stderr=output
+        )
     try:
         await emulator.wait_for(lambda: emulator.requests_for("getUpdates") or None, 60.0)
     except TimeoutError:
@@ -158,7 +167,7 @@ def import_seconds(module: str) -> float:
     """How long a fresh interpreter takes to import `module`, the bulk of start-up."""
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=BOT_ROOT, capture_output=True, text=True, check=True
     )
     return float(result.stdout)
 
@@ -262,9 +271,14 @@ async def time_tap(
 @dataclass
 class Samples:
     values: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # the bot's CPU seconds, per kind
 
     def add(self, key: str, seconds: float) -> None:
         self.values.setdefault(key, []).append(seconds * 1000)
+
+    def cpu_ms(self, key: str) -> float:
+        """The bot's mean CPU per sample (a tap's includes its untimed /checkin)."""
+        return self.cpu[key] / len(self.values[key]) * 1000
 
     def p(self, key: str, q: int) -> float:
         data = sorted(self.values[key])
@@ -284,9 +298,14 @@ async def interleaved(
     results = Samples()
     for _ in range(samples):
         for kind, measure in kinds.items():
-            results.add(f"{kind} echo", await measure(echo, ECHO_USER))
-            results.add(f"{kind} 12w", await measure(ramp, RUNNER_12))
-            results.add(f"{kind} 104w", await measure(ramp, RUNNER_104))
+            for key, bot, user in (
+                (f"{kind} echo", echo, ECHO_USER),
+                (f"{kind} 12w", ramp, RUNNER_12),
+                (f"{kind} 104w", ramp, RUNNER_104),
+            ):
+                cpu = bot.cpu_s()
+                results.add(key, await measure(bot, user))
+                results.cpu[key] = results.cpu.get(key, 0.0) + bot.cpu_s() - cpu
     return results
 
 
@@ -333,9 +352,11 @@ def incremental_replays_per_second(weeks: int = 26, seconds: float = 3.0) -> flo
 
 
 async def main(args: argparse.Namespace) -> None:
+    global BOT_ROOT
+    BOT_ROOT = args.ramp_root.resolve()
     today = datetime.now(UTC).date()
     for package in ("bot", "coach", "emulator", "bench"):
-        compileall.compile_dir(ROOT / package, quiet=1)
+        compileall.compile_dir(BOT_ROOT / package, quiet=1)
     with tempfile.TemporaryDirectory(prefix="ramp-bench-") as folder:
         url = f"sqlite:///{Path(folder) / 'ramp.db'}"
         migrate(make_engine(url))
@@ -349,7 +370,7 @@ async def main(args: argparse.Namespace) -> None:
             args.startups,
             {
                 "echo": ([sys.executable, "bench/echo_bot.py"], {}, "telegram.ext"),
-                "ramp": ([sys.executable, "-m", "bot"], {"DATABASE_URL": url}, "bot.app"),
+                "ramp": ([sys.executable, "-m", "bot"], {"DATABASE_URL": url}, "bot.__main__"),
             },
             logs,
         )
@@ -380,8 +401,12 @@ async def main(args: argparse.Namespace) -> None:
             club.stop()
             await club.emulator.stop()
 
-    print(f"\n{args.samples} samples per kind, interleaved; milliseconds, reply received")
-    print(f"{'':16} {'echo p50/p99':>14} {'Ramp p50/p99':>14} {'p99 ratio':>10}  aim")
+    print(f"\nRamp from {BOT_ROOT}")
+    print(f"{args.samples} samples per kind, interleaved; milliseconds, reply received")
+    print(
+        f"{'':16} {'echo p50/p99':>14} {'Ramp p50/p99':>14} {'p99 ratio':>10}  aim   "
+        f"CPU/sample echo, Ramp"
+    )
     for kind in ("text log", "button tap", "/week"):
         echo_key = f"{kind} echo"
         for weeks, aim in (("12w", 1.5), ("104w", 2.0)):
@@ -391,14 +416,15 @@ async def main(args: argparse.Namespace) -> None:
                 f"{kind + ' ' + weeks:16} "
                 f"{results.p(echo_key, 50):6.1f} /{results.p(echo_key, 99):6.1f} "
                 f"{results.p(key, 50):6.1f} /{results.p(key, 99):6.1f} "
-                f"{ratio:9.2f}×  ≤ {aim}×"
+                f"{ratio:9.2f}×  ≤ {aim}×  "
+                f"{results.cpu_ms(echo_key):5.1f}, {results.cpu_ms(key):5.1f} ms"
             )
     ramp_start, echo_start = startups["ramp"], startups["echo"]
     print(
         f"\nstart-up to first getUpdates, median of {args.startups}: "
         f"Ramp {ramp_start.first_poll_s:.2f} s, echo {echo_start.first_poll_s:.2f} s "
         f"(ratio {ramp_start.first_poll_s / echo_start.first_poll_s:.1f}×; aim ≤ 0.6 s)\n"
-        f"  of which imports: `import bot.app` {ramp_start.import_s:.2f} s, "
+        f"  of which imports: `import bot.__main__` {ramp_start.import_s:.2f} s, "
         f"`import telegram.ext` {echo_start.import_s:.2f} s"
     )
     print(
@@ -427,4 +453,10 @@ if __name__ == "__main__":
     parser.add_argument("--startups", type=int, default=5, help="starts of each bot to time")
     parser.add_argument("--runners", type=int, default=10_000)
     parser.add_argument("--club-seconds", type=float, default=40.0)
+    parser.add_argument(
+        "--ramp-root",
+        type=Path,
+        default=ROOT,
+        help="run the bot of another checkout (e.g. the commit before a change), same bench",
+    )
     asyncio.run(main(parser.parse_args()))

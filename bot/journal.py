@@ -11,9 +11,9 @@ limits of a run told in pieces.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from sqlmodel import Session
@@ -32,6 +32,7 @@ from bot.parsing import (
 from bot.replay_cache import checkpoints_for, parsed_rows_for
 from bot.store import repo
 from bot.store.models import Athlete
+from bot.store.repo import StoredAt
 from bot.texts import checkin as texts
 from bot.texts import problems
 from coach.errors import CoachInputError
@@ -106,7 +107,7 @@ class Stored:
     key: str | None
     # As read from the database: what tells the replay cache a day's facts changed.
     row_id: int | None = None
-    stored_at: datetime | None = None
+    stored_at: StoredAt | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +156,32 @@ class Journal:
 
     def _load(self) -> list[Stored]:
         if self._stored is None:
-            marks = repo.event_marks_for(self.session, self.athlete_id)
             parsed = parsed_rows_for(self.session.get_bind().engine)
-            self._stored = parsed.rows(self.athlete_id, marks, self._read_rows)
+            # Most updates find the rows parsed last time, plus the few stored since: one
+            # aggregate row and those few, rather than a mark for every row (1,500 at two
+            # years). A row gone, or nothing held, reads every mark.
+            summary = repo.event_summary(self.session, self.athlete_id)
+            stored = parsed.unchanged(self.athlete_id, summary, self._read_changed, _in_order)
+            if stored is None:
+                marks = repo.event_marks_for(self.session, self.athlete_id)
+                stored = parsed.rows(self.athlete_id, marks, self._read_rows)
+            self._stored = stored
         return self._stored
 
-    def _read_rows(self, ids: Sequence[int] | None) -> Iterator[tuple[int, datetime, Stored]]:
-        for payload, key, row_id, stored_at in repo.event_facts_for(
-            self.session, self.athlete_id, ids
-        ):
+    def _read_changed(
+        self, highest: int, latest: StoredAt | None
+    ) -> Iterator[tuple[int, StoredAt, Stored]]:
+        rows = repo.event_facts_changed(self.session, self.athlete_id, highest, latest)
+        return self._parsed(rows)
+
+    def _read_rows(self, ids: Sequence[int] | None) -> Iterator[tuple[int, StoredAt, Stored]]:
+        return self._parsed(repo.event_facts_for(self.session, self.athlete_id, ids))
+
+    @staticmethod
+    def _parsed(
+        rows: Iterable[tuple[dict[str, Any], str | None, int | None, StoredAt]],
+    ) -> Iterator[tuple[int, StoredAt, Stored]]:
+        for payload, key, row_id, stored_at in rows:
             assert row_id is not None
             yield row_id, stored_at, Stored(event_from_dict(dict(payload)), key, row_id, stored_at)
 
@@ -172,8 +190,9 @@ class Journal:
         """The runner's typed history (needs a profile)."""
         if self._history is None:
             base = history_from_dict({"profile": repo.plan_profile(self.athlete)})
-            ordered = sorted(enumerate(self._load()), key=lambda p: (p[1].event.date, p[0]))
-            self._history = replace(base, events=tuple(s.event for _, s in ordered))
+            # By date, and within a day as stored: sorted() is stable.
+            ordered = sorted(self._load(), key=_event_date)
+            self._history = replace(base, events=tuple(s.event for s in ordered))
         return self._history
 
     @property
@@ -249,8 +268,6 @@ class Journal:
             if key is None:
                 raise ValueError("replacing needs a dedupe key")
             repo.replace_event(self.session, self.athlete_id, as_dict, key)
-            # replace_event expires loaded rows; the runner is read again after the commit.
-            self.session.refresh(self.athlete)
             kept = [s for s in stored if s.key != key]
             index = next((i for i, s in enumerate(stored) if s.key == key), len(kept))
             kept.insert(index, Stored(checked, key))
@@ -353,6 +370,15 @@ class Journal:
         self._load().append(Stored(checked, None))
         self._history = None
         self._plan = None
+
+
+def _event_date(stored: Stored) -> date:
+    return stored.event.date
+
+
+def _in_order(row_id: int, stored: Stored) -> tuple[date, int]:
+    """The order `repo.event_marks_for` reads rows in: by local date, then as stored."""
+    return stored.event.date, row_id
 
 
 def check(event: Event) -> Event:

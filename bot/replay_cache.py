@@ -19,18 +19,22 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Generic, Protocol, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
 
+from bot.store.repo import StoredAt
 from coach.history import Event, History
 from coach.model import Plan
 from coach.replay import Checkpoint, replay
 
-WEEKS_KEPT = 4_000  # about 8 MiB: 150 runners at half a year, 40 at two years
-ROWS_KEPT = 30_000  # parsed events, about 10 MiB: 90 runners at half a year, 20 at two years
+# Sized for the runners talking at once, not for the club: a morning rendered for each of
+# 10,000 runners passes through both caches, and what it leaves is the bot's resident size.
+WEEKS_KEPT = 2_000  # about 4 MiB: 75 runners at half a year, 20 at two years
+ROWS_KEPT = 20_000  # parsed events, about 7 MiB: 60 runners at half a year, 13 at two years
+RUNNERS_KEPT = 2_000  # runners held, whatever their rows (a new runner has none)
 # Above this many rows not read yet, read the runner's rows whole rather than by id.
 FETCH_BY_ID_UP_TO = 200
 
@@ -43,10 +47,11 @@ class StoredFact(Protocol):
     @property
     def row_id(self) -> int | None: ...  # None: written during this update, not read back
     @property
-    def stored_at(self) -> datetime | None: ...
+    def stored_at(self) -> StoredAt | None: ...
 
 
-Stamp = tuple[int, int, datetime | None]
+Stamp = tuple[int, int, StoredAt | None]
+Summary = tuple[int, int, StoredAt | None]  # rows, highest id, latest time stored
 T = TypeVar("T")
 
 
@@ -60,8 +65,10 @@ def stamp(checkpoint: Checkpoint, facts: Iterable[StoredFact]) -> Stamp | None:
             return None
         count += 1
         highest = max(highest, fact.row_id)
-        if fact.stored_at is not None and (latest is None or fact.stored_at > latest):
-            latest = fact.stored_at
+        at = fact.stored_at
+        # One database gives one kind (SQLite text or PostgreSQL datetime), never both.
+        if at is not None and (latest is None or at > latest):  # type: ignore[operator]
+            latest = at
     return count, highest, latest
 
 
@@ -92,7 +99,12 @@ class ReplayCache:
             self.resumed += 1
         else:
             self.cold += 1
-        filed = None if taken is None else stamp(taken, stored)
+        if taken is None:
+            filed = None
+        elif taken is checkpoint and kept is not None:
+            filed = kept[0]  # the same checkpoint back (no week finished since): same stamp
+        else:
+            filed = stamp(taken, stored)
         with self._lock:
             self._forget(athlete_id)
             if taken is None or filed is None:  # no finished week, or one not stored yet
@@ -118,17 +130,48 @@ class ParsedRows(Generic[T]):
     every event again was most of a long history's load. Bounded by rows held, least
     recently used runner out first."""
 
-    def __init__(self, rows: int = ROWS_KEPT) -> None:
+    def __init__(self, rows: int = ROWS_KEPT, runners: int = RUNNERS_KEPT) -> None:
         self.limit = rows
+        self.runners = runners
         self._held = 0
-        self._kept: OrderedDict[int, dict[int, tuple[datetime, T]]] = OrderedDict()
+        self._kept: OrderedDict[int, dict[int, tuple[StoredAt, T]]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def unchanged(
+        self,
+        athlete_id: int,
+        summary: Summary,
+        changed: Callable[[int, StoredAt | None], Iterable[tuple[int, StoredAt, T]]],
+        order: Callable[[int, T], Any],
+    ) -> list[T] | None:
+        """The runner's parsed rows without reading every row's mark, when `summary` (how
+        many rows, highest id, latest time stored, as the database says now) vouches for
+        them: the rows held, with those `changed(highest, latest)` since (new, or stored
+        again) put in `order`. None when it can't (nothing held, or a row gone): then
+        `rows` reads the marks. A row stored again with an earlier time than the latest
+        would go unseen; the checkpoints' stamp makes the same assumption."""
+        with self._lock:
+            held = self._kept.get(athlete_id)
+            if held is None:
+                return None
+            self._kept.move_to_end(athlete_id)
+            held_summary = _summary(held)
+            if summary == held_summary:
+                return [parsed for _, parsed in held.values()]
+            merged = dict(held)  # `rows` may change a held dict on another thread
+        for row_id, at, parsed in changed(held_summary[1], held_summary[2]):
+            merged[row_id] = (at, parsed)
+        if _summary(merged) != summary:
+            return None
+        current = dict(sorted(merged.items(), key=lambda item: order(item[0], item[1][1])))
+        self._keep(athlete_id, current)
+        return [parsed for _, parsed in current.values()]
 
     def rows(
         self,
         athlete_id: int,
-        marks: Sequence[tuple[int, datetime]],
-        fetch: Callable[[Sequence[int] | None], Iterable[tuple[int, datetime, T]]],
+        marks: Sequence[tuple[int, StoredAt]],
+        fetch: Callable[[Sequence[int] | None], Iterable[tuple[int, StoredAt, T]]],
     ) -> list[T]:
         """The runner's parsed rows in the order of `marks` (id, time stored); `fetch` reads
         and parses the rows of some ids (None: all of them)."""
@@ -142,14 +185,27 @@ class ParsedRows(Generic[T]):
                 known[row_id] = (at, parsed)
         # A row gone between the two reads (another process, PostgreSQL) is simply left out.
         current = {row_id: known[row_id] for row_id, _ in marks if row_id in known}
+        self._keep(athlete_id, current)
+        return [parsed for _, parsed in current.values()]
+
+    def _keep(self, athlete_id: int, current: dict[int, tuple[StoredAt, T]]) -> None:
         with self._lock:
             self._held -= len(self._kept.pop(athlete_id, {}))  # another thread's, meanwhile
             self._kept[athlete_id] = current
             self._held += len(current)
-            while self._held > self.limit and len(self._kept) > 1:
+            over = self._held > self.limit or len(self._kept) > self.runners
+            while over and len(self._kept) > 1:
                 _, dropped = self._kept.popitem(last=False)
                 self._held -= len(dropped)
-        return [parsed for _, parsed in current.values()]
+                over = self._held > self.limit or len(self._kept) > self.runners
+
+
+def _summary(rows: dict[int, tuple[StoredAt, Any]]) -> Summary:
+    """What `repo.event_summary` says of these rows."""
+    if not rows:
+        return 0, 0, None
+    latest = max(at for at, _ in rows.values())  # one kind per database: comparable
+    return len(rows), max(rows), latest
 
 
 # One cache per database engine (one in a running bot): runner ids are only unique within a

@@ -26,10 +26,11 @@ from sqlalchemy import Engine, text
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app import ALLOWED_UPDATES
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ["message", "callback_query"]
 HEALTH_TIMEOUT_S = 3.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]

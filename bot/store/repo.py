@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete
+from sqlalchemy import String, delete, func, or_, type_coerce
 from sqlmodel import Session, col, select
 
 from bot.store.db import dialect_insert, insert_ignoring_conflicts, table_of
@@ -50,6 +50,9 @@ def get_or_create_athlete(
     session: Session, telegram_user_id: int, chat_id: int, first_name: str = ""
 ) -> Athlete:
     """The runner's row, created on first contact; safe when two updates race."""
+    known = get_athlete_by_telegram_id(session, telegram_user_id)
+    if known is not None:  # every update but the first: one SELECT, no write attempted
+        return known
     now = utcnow()
     insert_ignoring_conflicts(
         session,
@@ -252,8 +255,11 @@ def replace_event(
         },
     )
     session.exec(statement)
-    # Rows loaded earlier in this session would otherwise keep the old payload.
-    session.expire_all()
+    # Event rows loaded earlier in this session would otherwise keep the old payload. Only
+    # those: the runner's row is unchanged, and expiring it cost a reload on its next read.
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, Event):
+            session.expire(loaded)
 
 
 def events_for(session: Session, athlete_id: int) -> list[Event]:
@@ -266,28 +272,66 @@ def events_for(session: Session, athlete_id: int) -> list[Event]:
     return list(session.exec(statement).all())
 
 
-def event_marks_for(session: Session, athlete_id: int) -> list[tuple[int, datetime]]:
+# When a row was stored, as the driver returns it: SQLite's text, PostgreSQL's datetime. Only
+# compared (has the row changed since it was parsed? which is the latest?), never read.
+StoredAt = str | datetime
+
+
+def event_marks_for(session: Session, athlete_id: int) -> list[tuple[int, StoredAt]]:
     """(id, time stored) of the runner's events in replay order: enough to tell which rows
     the journal has already read, without their payloads."""
     statement = (
-        select(Event.id, Event.created_at)
+        select(Event.id, _raw_stored_at())
         .where(Event.athlete_id == athlete_id)
         .order_by(col(Event.local_date), col(Event.id))
     )
-    return [(row_id or 0, created_at) for row_id, created_at in session.exec(statement).all()]
+    return [(row_id or 0, at) for row_id, at in session.exec(statement).all()]
+
+
+def event_summary(session: Session, athlete_id: int) -> tuple[int, int, StoredAt | None]:
+    """(how many, highest id, latest time stored) of the runner's events: one aggregate row,
+    which tells the journal whether the rows it parsed last time are still all there is."""
+    count, highest, latest = session.exec(
+        select(func.count(), func.max(Event.id), func.max(_raw_stored_at())).where(
+            Event.athlete_id == athlete_id
+        )
+    ).one()
+    return count, highest or 0, latest
+
+
+def event_facts_changed(
+    session: Session, athlete_id: int, highest: int, latest: StoredAt | None
+) -> list[tuple[dict[str, Any], str | None, int | None, StoredAt]]:
+    """The runner's events stored since a summary: a higher id, or a later time stored (an
+    answer corrected in place keeps its id). Same rows as `event_facts_for`."""
+    raw_at = _raw_stored_at()
+    since = col(Event.id) > highest
+    if latest is not None:
+        since = or_(since, raw_at > latest)
+    statement = select(Event.payload, Event.dedupe_key, Event.id, raw_at).where(
+        Event.athlete_id == athlete_id, since
+    )
+    return [tuple(row) for row in session.exec(statement).all()]
 
 
 def event_facts_for(
     session: Session, athlete_id: int, ids: Sequence[int] | None = None
-) -> list[tuple[dict[str, Any], str | None, int | None, datetime]]:
+) -> list[tuple[dict[str, Any], str | None, int | None, StoredAt]]:
     """The runner's events (or those of `ids`) as plain rows: payload, dedupe key, id, time
     stored. Building ORM objects was a large share of a long history's load."""
-    statement = select(Event.payload, Event.dedupe_key, Event.id, Event.created_at).where(
+    statement = select(Event.payload, Event.dedupe_key, Event.id, _raw_stored_at()).where(
         Event.athlete_id == athlete_id
     )
     if ids is not None:
         statement = statement.where(col(Event.id).in_(ids))
-    return [tuple(row) for row in session.exec(statement).all()]  # type: ignore[misc]
+    return [tuple(row) for row in session.exec(statement).all()]
+
+
+def _raw_stored_at() -> Any:
+    # Not parsed into an aware datetime: SQLAlchemy's SQLite DateTime does that with a
+    # regular expression, then UTCDateTime replaces the zone, which was most of the marks
+    # query at 1,500 events (every row, every update). Naive UTC text sorts in time order.
+    return type_coerce(col(Event.created_at), String)
 
 
 def history_for(session: Session, athlete: Athlete) -> dict[str, Any]:
